@@ -1,0 +1,46 @@
+# Two entry points for a fresh Debian/Ubuntu machine with Python 3.11:
+#   make run   set up and serve the app offline on http://localhost:8501
+#   make test  set up (with chromium for the browser tests) and run every test
+PYTHON ?= python3
+PORT ?= 8501
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Offline is the default everywhere: nothing touches the Hugging Face Hub.
+export HF_HUB_OFFLINE ?= 1
+
+.PHONY: setup setup-dev browser run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.app-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --progress-bar on -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.app-installed
+	$(BIN)/pip install --progress-bar on -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.app-installed
+
+setup-dev: $(VENV)/.dev-installed browser
+
+# Debian's chromium drives the browser tests (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-noto-core fonts-noto-color-emoji; }
+
+run: setup
+	$(BIN)/streamlit run Home.py --server.port $(PORT)
+
+test: setup-dev
+	$(BIN)/python -m pytest
+
+bench: setup-dev
+	$(BIN)/python bench/first_paint.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/screenshots bench/out

@@ -1,0 +1,4 @@
+"""datasets_lab page: the lesson for its leaves of the map."""
+from lib.ui.lesson import lesson_page
+
+lesson_page("datasets_lab")

@@ -1,0 +1,4 @@
+"""inference_spaces page: the lesson for its leaves of the map."""
+from lib.ui.lesson import lesson_page
+
+lesson_page("inference_spaces")

@@ -1,0 +1,4 @@
+"""model_hub page: the lesson for its leaves of the map."""
+from lib.ui.lesson import lesson_page
+
+lesson_page("model_hub")

@@ -1,0 +1,68 @@
+"""A learner in a real browser: every page in both languages, the language switch, screenshots."""
+import re
+
+import pytest
+
+from lib.sections import LANGS, PAGES
+from tests.browser.harness import ROOT, launch_chromium, streamlit_server, wait_until_idle
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server("Home.py") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def url_of(server, spec, lang):
+    path = "" if spec.id == "home" else spec.url_path
+    return f"{server}/{path}?lang={lang}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_renders_with_title_heading_and_no_exception(server, page, lang):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for spec in PAGES:
+        page.goto(url_of(server, spec, lang))
+        wait_until_idle(page)
+        heading = page.locator("h1").first.inner_text()
+        assert spec.title[lang] in heading, (spec.id, heading)
+        assert spec.title[lang] in page.title(), (spec.id, page.title())
+        assert page.locator('[data-testid="stException"]').count() == 0, spec.id
+        page.screenshot(path=SCREENSHOTS / f"{spec.id}-{lang}.png", full_page=True)
+
+
+def test_language_toggle_switches_and_survives_navigation(server, page):
+    page.goto(server)
+    wait_until_idle(page)
+    assert "Trang chủ" in page.locator("h1").first.inner_text()
+    page.get_by_role("radio", name=re.compile("English")).click()
+    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.includes('Home')")
+    assert "lang=en" in page.url
+    page.get_by_role("link", name=re.compile("Tokenizers")).first.click()
+    page.wait_for_url(re.compile(r"/tokenizers-lab"))
+    wait_until_idle(page)
+    assert "lang=en" in page.url
+    assert "On this page" in page.inner_text("body")
+    page.reload()
+    wait_until_idle(page)
+    assert "On this page" in page.inner_text("body")

@@ -1,0 +1,48 @@
+import pytest
+
+from lib.charts import ecosystem_sunburst, reading_minutes, words_by_area_bar
+from lib.environment import hub_offline, library_versions
+from lib.i18n import leaf_words, translate
+from lib.sections import AREAS, LANGS, all_leaves
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sunburst_has_root_areas_and_leaves_consistently_sized(lang):
+    words = leaf_words(lang)
+    trace = ecosystem_sunburst(lang, "Hugging Face", words, translate(lang, "home_map_hover")).data[0]
+    assert len(trace.ids) == 1 + len(AREAS) + len(all_leaves())
+    values = dict(zip(trace.ids, trace.values))
+    for area in AREAS:
+        assert values[area.id] == sum(values[leaf.key] for leaf in area.leaves)
+    assert values["root"] == sum(values[area.id] for area in AREAS) == sum(words.values())
+    labels = dict(zip(trace.ids, trace.labels))
+    assert labels["tokenizers.bpe"] == next(l for l in all_leaves() if l.key == "tokenizers.bpe").title[lang]
+
+
+def test_reading_minutes_is_at_least_one():
+    assert reading_minutes(0) == 1
+    assert reading_minutes(401) == 3
+
+
+def test_words_by_area_bar_has_one_trace_per_language():
+    rows = [{"area": "A", "lang": "vi", "words": 10}, {"area": "A", "lang": "en", "words": 8}]
+    figure = words_by_area_bar(rows, {"vi": "Tiếng Việt", "en": "English", "words": "Words"})
+    assert [trace.name for trace in figure.data] == ["Tiếng Việt", "English"]
+
+
+def test_translate_formats_values():
+    assert "7" in translate("en", "glossary_count", shown=7, total=9)
+
+
+def test_hub_offline_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert hub_offline()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    assert not hub_offline()
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    assert not hub_offline()
+
+
+def test_library_versions_reads_metadata_without_importing():
+    versions = library_versions()
+    assert versions["streamlit"] and versions["transformers"]

@@ -1,0 +1,92 @@
+"""Both languages carry the same files and keys, written in NFC Vietnamese, with real length."""
+import re
+import unicodedata
+
+import pytest
+
+from lib.i18n import CONTENT_DIR, content, content_files, glossary, leaf_words, prose_words, strings
+from lib.sections import AREAS, LANGS, PAGES, all_leaves
+
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+STRING_KEY_IN_CODE = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
+
+
+def test_same_content_files_in_both_languages():
+    assert content_files("vi") == content_files("en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_leaf_and_page_has_non_empty_content(lang):
+    needed = [leaf.content_path for leaf in all_leaves()] + [p.intro_path for p in PAGES]
+    needed += ["home/learning_path.md", "home/classroom.md", "about/project.md"]
+    for relpath in needed:
+        assert content(lang, relpath).strip(), f"{lang}/{relpath} is empty"
+
+
+@pytest.mark.parametrize("relpath", content_files("vi"))
+def test_files_are_nfc_and_vietnamese_has_diacritics(relpath):
+    for lang in LANGS:
+        text = (CONTENT_DIR / lang / relpath).read_text(encoding="utf-8")
+        assert text == unicodedata.normalize("NFC", text), f"{lang}/{relpath} is not NFC"
+    vietnamese = (CONTENT_DIR / "vi" / relpath).read_text(encoding="utf-8")
+    assert len(VIETNAMESE_LETTERS.findall(vietnamese.lower())) > 5, f"vi/{relpath} lacks diacritics"
+
+
+@pytest.mark.parametrize("relpath", [leaf.content_path for leaf in all_leaves()])
+def test_leaf_content_uses_only_subheadings(relpath):
+    for lang in LANGS:
+        for line in content(lang, relpath).splitlines():
+            assert not re.match(r"#{1,2} ", line), f"{lang}/{relpath}: the page prints the title; use ###"
+            assert not re.search(r"<(script|div|span|style|iframe)\b", line, re.I), f"raw HTML in {lang}/{relpath}"
+
+
+def test_vietnamese_leaves_average_at_least_250_words():
+    words = leaf_words("vi")
+    assert sum(words.values()) / len(words) >= 250, words
+    short = {key: n for key, n in words.items() if n < 150}
+    assert not short, f"leaves too short to teach anything: {short}"
+
+
+def test_english_twin_is_not_a_stub():
+    vi, en = leaf_words("vi"), leaf_words("en")
+    for key in vi:
+        assert en[key] >= 0.5 * vi[key], f"en/{key} says much less than vi ({en[key]} vs {vi[key]} words)"
+
+
+def test_prose_words_ignores_code():
+    assert prose_words("một hai\n```python\nimport x\nprint(1)\n```\nba") == 3
+
+
+def test_string_catalogues_have_the_same_non_empty_keys():
+    vi, en = strings("vi"), strings("en")
+    assert set(vi) == set(en)
+    for lang, catalogue in (("vi", vi), ("en", en)):
+        for key, value in catalogue.items():
+            assert isinstance(value, str) and value.strip(), f"{lang}:{key}"
+            assert value == unicodedata.normalize("NFC", value)
+
+
+def test_every_key_used_in_code_exists_and_none_is_unused():
+    from lib.sections import ROOT
+
+    sources = [p.read_text(encoding="utf-8") for p in [ROOT / "Home.py", *ROOT.glob("pages/*.py"),
+                                                        *ROOT.glob("lib/**/*.py")]]
+    used = {key for source in sources for key in STRING_KEY_IN_CODE.findall(source)}
+    catalogue = set(strings("vi"))
+    assert used - catalogue == set(), "keys used in code but missing from the catalogue"
+    # keys read indirectly (translate(lang, ...)) are listed here explicitly
+    indirect = {"language_label", "language_name", "sidebar_offline", "sidebar_online"}
+    assert catalogue - used - indirect == set(), "catalogue keys nothing uses"
+
+
+def test_glossary_ids_match_and_cover_every_area():
+    vi, en = glossary("vi"), glossary("en")
+    assert [e["id"] for e in vi] == [e["id"] for e in en]
+    assert len({e["id"] for e in vi}) == len(vi) >= 80
+    areas = {a.id for a in AREAS} | {"general"}
+    for lang, entries in (("vi", vi), ("en", en)):
+        for entry in entries:
+            assert entry["area"] in areas, entry
+            assert entry["term"].strip() and entry["definition"].strip(), entry
+    assert {e["area"] for e in vi} >= {a.id for a in AREAS}
+    assert [e["area"] for e in vi] == [e["area"] for e in en]
