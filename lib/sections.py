@@ -171,6 +171,14 @@ def leaves_of_page(page_id: str) -> list[Leaf]:
     return [leaf for leaf in all_leaves() if leaf.page == page_id]
 
 
+def page_of_node(node_id: str) -> PageSpec | None:
+    """The page a click on the Home map opens: a leaf's page, or an area's first page."""
+    for leaf in all_leaves():
+        if leaf.key == node_id:
+            return page(leaf.page)
+    return next((p for p in PAGES if p.group == node_id), None)
+
+
 def pages_by_group() -> dict[str, list[PageSpec]]:
     """Pages grouped for st.navigation, groups in GROUPS order, empty groups dropped."""
     groups = {g: [p for p in PAGES if p.group == g] for g in GROUPS}

@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.i18n import translate
+from lib.i18n import content, translate
 from lib.sections import LANGS, PAGES, ROOT, leaves_of_page
 
 CASES = [(p, lang) for p in PAGES for lang in LANGS]
@@ -38,9 +38,9 @@ def test_sidebar_shows_switch_and_offline_status():
 
 def test_language_switch_keeps_language_across_pages():
     at = open_page("pages/home.py", "vi")
-    assert "Bản đồ" in " ".join(h.value for h in at.header)
+    assert at.tabs[0].label == translate("vi", "home_map_title")
     at.sidebar.segmented_control[0].set_value("en").run()
-    assert "Map of the Hugging Face ecosystem" in [h.value for h in at.header]
+    assert at.tabs[0].label == translate("en", "home_map_title")
     at.switch_page("pages/tokenizers_lab.py")
     at.run()
     assert at.title[0].value.endswith("Tokenizers")
@@ -57,3 +57,13 @@ def test_glossary_search_filters_without_diacritics():
     assert "bộ tách từ" in found.iloc[:, 0].tolist()
     at.text_input[0].set_value("<script>alert(1)</script>").run()
     assert not at.exception and len(at.info) == 1
+
+
+def test_home_tabs_run_only_the_open_one():
+    at = open_page("pages/home.py", "vi")
+    assert len(at.get("plotly_chart")) == 1
+    at.session_state["home_tab"] = translate("vi", "home_path_title")
+    at.run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 0
+    assert content("vi", "home/learning_path.md").split()[3] in " ".join(m.value for m in at.markdown)

@@ -61,3 +61,13 @@ def test_no_page_file_hard_codes_the_list_of_pages():
     for path in [*Path(ROOT / "pages").glob("*.py"), ROOT / "Home.py"]:
         source = path.read_text(encoding="utf-8")
         assert "pages/" not in source, f"{path.name} hard-codes a page path; read lib/sections.py"
+
+
+def test_clicks_on_the_home_map_open_the_right_page():
+    from lib.sections import page_of_node
+
+    assert page_of_node("tokenizers.bpe").id == "tokenizers_lab"
+    assert page_of_node("transformers.trainer").id == "trainer_api"
+    assert page_of_node("transformers").id == "transformers_pipelines"
+    assert page_of_node("root") is None
+    assert page_of_node("<script>") is None
