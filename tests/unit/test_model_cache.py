@@ -1,0 +1,78 @@
+import threading
+import time
+
+from lib.models.cache import ModelCache
+
+
+class Blob:
+    def __init__(self, nbytes):
+        self.nbytes = nbytes
+
+
+def make_cache(budget):
+    return ModelCache(budget_bytes=budget, sizer=lambda blob: blob.nbytes)
+
+
+def test_loads_once_and_returns_the_same_object():
+    cache = make_cache(100)
+    first = cache.get("a", lambda: Blob(10))
+    assert cache.get("a", lambda: Blob(10)) is first
+    assert cache.loads == 1
+
+
+def test_least_recently_used_is_evicted_over_budget():
+    cache = make_cache(100)
+    cache.get("a", lambda: Blob(40))
+    cache.get("b", lambda: Blob(40))
+    cache.get("a", lambda: Blob(40))  # a is now the most recent
+    cache.get("c", lambda: Blob(40))
+    assert cache.keys() == ["a", "c"]
+    assert cache.evictions == ["b"]
+    assert cache.used_bytes() == 80
+
+
+def test_a_model_larger_than_the_budget_still_loads_alone():
+    cache = make_cache(50)
+    cache.get("a", lambda: Blob(10))
+    cache.get("huge", lambda: Blob(500))
+    assert cache.keys() == ["huge"]
+
+
+def test_zero_budget_means_unlimited():
+    cache = make_cache(0)
+    for name in "abcdef":
+        cache.get(name, lambda: Blob(10**9))
+    assert len(cache.keys()) == 6
+
+
+def test_concurrent_requests_load_a_model_once():
+    cache = make_cache(0)
+    calls = []
+
+    def slow_factory():
+        calls.append(1)
+        time.sleep(0.2)
+        return Blob(1)
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("m", slow_factory))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert all(r is results[0] for r in results)
+
+
+def test_a_failing_factory_caches_nothing():
+    cache = make_cache(0)
+
+    def broken():
+        raise OSError("disk full")
+
+    for _ in range(2):
+        try:
+            cache.get("m", broken)
+        except OSError:
+            pass
+    assert cache.keys() == [] and cache.loads == 0
