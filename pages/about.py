@@ -7,10 +7,14 @@ from lib.environment import hub_offline, library_versions
 from lib.i18n import current_lang, leaf_words, read, t
 from lib.sections import AREAS, LANGS
 from lib.ui.lesson import page_header
+from lib.ui.pack_panel import pack_panel
 
 lang = current_lang()
 page_header("about")
 st.markdown(read("about/project.md"))
+
+st.header(t("pack_title"), anchor="offline-pack")
+pack_panel()
 
 st.header(t("about_install_title"), anchor="installation")
 if hub_offline():

