@@ -8,7 +8,7 @@ from lib.i18n import CONTENT_DIR, content, content_files, glossary, leaf_words, 
 from lib.sections import AREAS, LANGS, PAGES, all_leaves
 
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
-STRING_KEY_IN_CODE = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
+STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*["']([a-z0-9_]+)["']""")
 STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\bt\(\s*f["']([a-z0-9_]+)\{""")
 
 

@@ -1,0 +1,48 @@
+"""What a model picker may offer for a task, offline and online (pure: no Streamlit here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.models import registry
+from lib.models.pack import COMPONENTS, component, status
+
+PACK_IDS = {c.id for c in COMPONENTS}
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """A model to run: a pack folder (offline) or a Hub repo id (online)."""
+
+    source: str  # "pack" or "hub"
+    id: str
+
+    @property
+    def location(self) -> str:
+        """What from_pretrained / pipeline(model=...) takes: a local folder or a Hub id."""
+        return str(component(self.id).path) if self.source == "pack" else self.id
+
+
+def choices(task_id: str, online: bool) -> list[ModelChoice]:
+    """The pack's built models for the task first, then (online only) the curated Hub models."""
+    offline = [ModelChoice("pack", m.id) for m in registry.offline_models(task_id)
+               if m.id in PACK_IDS and status(component(m.id)) == "ready"]
+    hub = [ModelChoice("hub", m.id) for m in registry.hub_models(task_id)] if online else []
+    return offline + hub
+
+
+def free_text_choice(text: str) -> ModelChoice | None:
+    """A learner-typed Hub id, or None when it is not a valid repo id."""
+    text = text.strip()
+    return ModelChoice("hub", text) if registry.is_valid_hub_id(text) else None
+
+
+def hub_code(task_id: str) -> str:
+    """The minimal code that runs the task with its first curated Hub model, once online."""
+    task = registry.task(task_id)
+    model_id = task.hub[0]
+    if task.pipeline:
+        return (f'from transformers import pipeline\n\nrunner = pipeline("{task.pipeline}", model="{model_id}")\n'
+                f"print(runner(...))  # your input here")
+    return (f"from transformers import AutoTokenizer, {task.instead}\n\n"
+            f'tokenizer = AutoTokenizer.from_pretrained("{model_id}")\n'
+            f'model = {task.instead}.from_pretrained("{model_id}")')

@@ -1,0 +1,45 @@
+"""The model picker every widget shares: the pack model by default, Hub models when online."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.environment import hub_offline
+from lib.i18n import current_lang, t, translate
+from lib.models import registry
+from lib.models.choice import ModelChoice, choices, free_text_choice, hub_code
+
+OTHER = "__other__"
+
+
+def model_picker(task_id: str, key: str) -> ModelChoice | None:
+    """Returns the learner's choice, or None (with a translated explanation) when nothing can run."""
+    lang = current_lang()
+    online = not hub_offline()
+    options = choices(task_id, online)
+    note = registry.task_text(task_id, lang)["offline_note"]
+    if not options and not online:
+        st.info(t("picker_needs_hub", task=registry.task_text(task_id, lang)["title"]) + "\n\n" + note)
+        st.code(hub_code(task_id), language="python")
+        return None
+
+    def label(choice: ModelChoice | str) -> str:  # uses the captured lang: Streamlit may call it later
+        if choice == OTHER:
+            return translate(lang, "picker_other")
+        offline = choice.source == "pack"
+        tag = translate(lang, "picker_offline_tag") if offline else translate(lang, "picker_hub_tag")
+        return f"{choice.id} · {tag}"
+
+    picked = st.selectbox(t("picker_label"), options + ([OTHER] if online else []), format_func=label,
+                          key=key, help=note)
+    if picked == OTHER:
+        typed = st.text_input(t("picker_free_text"), key=f"{key}_free", placeholder="owner/model-name", max_chars=200)
+        if not typed.strip():
+            return None
+        choice = free_text_choice(typed)
+        if choice is None:
+            st.error(t("picker_invalid_id"))
+        return choice
+    if picked and picked.source == "pack":
+        card = registry.card(picked.id, lang)
+        st.caption(f"{card['summary']} {card['bad']}")
+    return picked

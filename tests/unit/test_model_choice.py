@@ -1,0 +1,51 @@
+import pytest
+
+from lib.models import choice, registry
+
+HUB_ONLY = {"fill-mask", "question-answering", "summarization", "translation",
+            "zero-shot-image-classification", "object-detection"}
+
+
+@pytest.fixture
+def pack_ready(monkeypatch):
+    monkeypatch.setattr(choice, "status", lambda component: "ready")
+
+
+def test_offline_offers_only_pack_models_and_nothing_for_hub_only_tasks(pack_ready):
+    for task in registry.tasks():
+        offered = choice.choices(task.id, online=False)
+        assert all(c.source == "pack" for c in offered)
+        # Vietnamese NER runs offline through underthesea (a library, not a pack folder).
+        assert (not offered) == (task.id in HUB_ONLY | {"token-classification"}), task.id
+    assert [c.id for c in choice.choices("text-classification", online=False)] == ["sentiment-e5-vi-en"]
+
+
+def test_online_adds_the_curated_hub_models_after_the_pack(pack_ready):
+    offered = choice.choices("automatic-speech-recognition", online=True)
+    assert offered[0].source == "pack"
+    assert "openai/whisper-tiny" in [c.id for c in offered if c.source == "hub"]
+
+
+def test_a_missing_pack_part_is_not_offered(monkeypatch):
+    monkeypatch.setattr(choice, "status", lambda component: "missing")
+    assert choice.choices("chat", online=False) == []
+
+
+def test_locations():
+    assert choice.ModelChoice("hub", "openai/whisper-tiny").location == "openai/whisper-tiny"
+    assert choice.ModelChoice("pack", "vit-digits").location.endswith("pack/vit-digits")
+
+
+@pytest.mark.parametrize("text,expected", [("  openai/whisper-tiny ", "openai/whisper-tiny"), ("gpt2", "gpt2"),
+                                           ("https://huggingface.co/gpt2", None), ("a b/c", None),
+                                           ("<script>alert(1)</script>", None), ("", None)])
+def test_free_text_is_validated(text, expected):
+    picked = choice.free_text_choice(text)
+    assert (picked.id if picked else None) == expected
+
+
+@pytest.mark.parametrize("task_id", sorted(HUB_ONLY))
+def test_hub_code_for_hub_only_tasks_is_valid_python_naming_a_curated_model(task_id):
+    code = choice.hub_code(task_id)
+    compile(code, task_id, "exec")
+    assert registry.task(task_id).hub[0] in code
