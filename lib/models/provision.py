@@ -7,6 +7,9 @@ import sys
 import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Training at provisioning time shares 2 cores with whatever else runs (a browser, a test):
+# spinning OpenMP threads then slow torch down many times over; passive threads yield instead.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from tqdm import tqdm  # noqa: E402
 
