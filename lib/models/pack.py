@@ -123,6 +123,8 @@ def build(c: Component) -> float:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    for path in _files(staging):  # safetensors writes 0600; the app may run as another user
+        path.chmod(path.stat().st_mode | 0o644)
     files = {
         str(p.relative_to(staging)): {"size": p.stat().st_size, "sha256": sha256(p)} for p in _files(staging)
     }

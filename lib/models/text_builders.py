@@ -9,13 +9,13 @@ network use is `pip download` of one PyPI sdist, and only when it is not cached 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import tarfile
 import time
-import hashlib
 from pathlib import Path, PurePosixPath
 
 from lib.models.files import package_dir, sha256
@@ -59,16 +59,6 @@ def _update_json(path: Path, **changes) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data.update(changes)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _readable_like_siblings(folder: Path) -> None:
-    """Give every file the umask's usual mode: safetensors writes weights as 0600 (temp file + rename),
-    which would hide them from an app served by another user than the one who provisioned."""
-    umask = os.umask(0)
-    os.umask(umask)
-    for path in folder.rglob("*"):
-        if path.is_file():
-            path.chmod(0o666 & ~umask)
 
 
 def _dir_size_mb(folder: Path) -> float:
@@ -234,6 +224,7 @@ def _gpt2_card(examples: dict[str, list[str]], seconds: float) -> str:
         return "`" + json.dumps(value, ensure_ascii=False).replace("|", "\\|") + "`"
 
     rows = "\n".join(f"| {cell(text)} | {len(pieces)} | {cell(pieces)} |" for text, pieces in examples.items())
+    eot = GPT2_EOT.replace("|", "\\|")  # a pipe splits a table cell even inside a code span
     return f"""---
 license: mit
 language: [en]
@@ -252,8 +243,8 @@ learning how BPE tokenization works.
 |---|---|
 | Source | `whisper/assets/gpt2.tiktoken` in the PyPI sdist `{WHISPER_SDIST_REQUIREMENT}` (OpenAI Whisper, MIT licence) |
 | Licence | MIT, Copyright (c) 2022 OpenAI (the Whisper repository that ships these ranks) |
-| Type | byte-level BPE: {GPT2_EOT_ID} ranked tokens (256 bytes + {GPT2_NUM_MERGES:,} merges) + `{GPT2_EOT}` = 50,257 ids |
-| Special token | `{GPT2_EOT}` (id {GPT2_EOT_ID}) is bos, eos and unk; no pad token, as in the original |
+| Type | byte-level BPE: {GPT2_EOT_ID} ranked tokens (256 bytes + {GPT2_NUM_MERGES:,} merges) + `{eot}` = 50,257 ids |
+| Special token | `{eot}` (id {GPT2_EOT_ID}) is bos, eos and unk; no pad token, as in the original |
 | Max length | `model_max_length` 1024 (GPT-2's context) |
 | Files | `tokenizer.json` + `tokenizer_config.json` (loaded by `AutoTokenizer`), `vocab.json` + `merges.txt` (the classic GPT-2 files) |
 
@@ -347,7 +338,6 @@ def build_smollm2(target: Path, dtype: str = SMOLLM2_DTYPE) -> None:
     # As on the Hub: GPT2Tokenizer (also readable by transformers 4.x, unlike TokenizersBackend;
     # it encodes identically here) and SmolLM2's 8k context instead of "unlimited".
     _update_json(target / "tokenizer_config.json", tokenizer_class="GPT2Tokenizer", model_max_length=8192)
-    _readable_like_siblings(target)
 
     parameters = sum(p.numel() for p in model.parameters())
     (target / "README.md").write_text(
@@ -378,8 +368,8 @@ chat model trained on about 2 trillion tokens, then instruction-tuned.
 | Architecture | `LlamaForCausalLM`: 30 layers, hidden size 576, 9 attention heads with 3 key/value heads (GQA), tied embeddings, vocabulary 49,152, context 8,192 |
 | Parameters | {parameters:,} |
 | Weights | `model.safetensors`, {dtype}, {size_mb:.0f} MB folder |
-| Tokenizer | byte-level BPE (`tokenizer.json`), ChatML chat template (`<|im_start|>` / `<|im_end|>`) |
-| Generation | `eos_token_id` = `pad_token_id` = 2 (`<|im_end|>`); greedy by default |
+| Tokenizer | byte-level BPE (`tokenizer.json`), ChatML chat template (`<\\|im_start\\|>` / `<\\|im_end\\|>`) |
+| Generation | `eos_token_id` = `pad_token_id` = 2 (`<\\|im_end\\|>`); greedy by default |
 | Languages | English |
 
 ## How it was converted
