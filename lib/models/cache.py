@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_BUDGET_MB = 1200
+DEFAULT_BUDGET_MB = 800  # one large model (~500 MB) plus small ones: peak RSS ~1.4 GB with every task
 
 
 def budget_from_env() -> int:
@@ -31,6 +31,18 @@ def estimate_bytes(obj: Any) -> int:
         if callable(tensors):
             total += sum(t.numel() * t.element_size() for t in tensors())
     return total
+
+
+def _return_memory_to_the_system() -> None:
+    """glibc keeps freed model memory in the process; malloc_trim gives it back (Linux only)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass
@@ -70,10 +82,14 @@ class ModelCache:
             return value
 
     def _evict(self, keep: str) -> None:
+        evicted = False
         while self.budget and self.used_bytes() > self.budget and len(self._entries) > 1:
             oldest = next(k for k in self._entries if k != keep)
             del self._entries[oldest]
             self.evictions.append(oldest)
+            evicted = True
+        if evicted:
+            _return_memory_to_the_system()
 
     def used_bytes(self) -> int:
         return sum(entry.nbytes for entry in self._entries.values())

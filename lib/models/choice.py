@@ -46,3 +46,22 @@ def hub_code(task_id: str) -> str:
     return (f"from transformers import AutoTokenizer, {task.instead}\n\n"
             f'tokenizer = AutoTokenizer.from_pretrained("{model_id}")\n'
             f'model = {task.instead}.from_pretrained("{model_id}")')
+
+
+def hub_problem(model_id: str, timeout: float = 8.0) -> str | None:
+    """Why a Hub model cannot be used right now, as a catalogue key, or None if it can.
+
+    Asks the Hub once for the model's metadata, so a learner hears "no connection", "no such
+    model" or "gated" in their language before a download is even tried.
+    """
+    from huggingface_hub import errors, model_info
+
+    try:
+        model_info(model_id, timeout=timeout)
+    except errors.GatedRepoError:
+        return "hub_gated"
+    except errors.RepositoryNotFoundError:
+        return "hub_not_found"
+    except Exception:  # offline mode, DNS, refused connection, timeout, HTTP 5xx: all "unreachable"
+        return "hub_unreachable"
+    return None

@@ -6,9 +6,14 @@ import streamlit as st
 from lib.environment import hub_offline
 from lib.i18n import current_lang, t, translate
 from lib.models import registry
-from lib.models.choice import ModelChoice, choices, free_text_choice, hub_code
+from lib.models.choice import ModelChoice, choices, free_text_choice, hub_code, hub_problem
 
 OTHER = "__other__"
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _hub_problem(model_id: str) -> str | None:
+    return hub_problem(model_id)
 
 
 def model_picker(task_id: str, key: str) -> ModelChoice | None:
@@ -35,11 +40,16 @@ def model_picker(task_id: str, key: str) -> ModelChoice | None:
         typed = st.text_input(t("picker_free_text"), key=f"{key}_free", placeholder="owner/model-name", max_chars=200)
         if not typed.strip():
             return None
-        choice = free_text_choice(typed)
-        if choice is None:
+        picked = free_text_choice(typed)
+        if picked is None:
             st.error(t("picker_invalid_id"))
-        return choice
-    if picked and picked.source == "pack":
+            return None
+    if picked.source == "hub":
+        problem = _hub_problem(picked.id)
+        if problem:
+            st.warning(t(problem, model=picked.id))
+            return None
+    if picked.source == "pack":
         card = registry.card(picked.id, lang)
         st.caption(f"{card['summary']} {card['bad']}")
     return picked

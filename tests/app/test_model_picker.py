@@ -15,6 +15,19 @@ def picker_app(task_id: str) -> None:
     st.write(f"PICKED={picked.location if picked else None}")
 
 
+HUB_ANSWERS = {}  # model id -> the problem the fake Hub reports (None = fine)
+
+
+@pytest.fixture(autouse=True)
+def fake_hub(monkeypatch):
+    """No test touches the network: the Hub's answers are scripted here."""
+    import lib.ui.model_picker as picker
+
+    monkeypatch.setattr(picker, "hub_problem", lambda model_id: HUB_ANSWERS.get(model_id))
+    picker._hub_problem.clear()
+    HUB_ANSWERS.clear()
+
+
 def run_picker(task_id, lang, monkeypatch, online=False):
     monkeypatch.setenv("HF_HUB_OFFLINE", "0" if online else "1")
     at = AppTest.from_function(picker_app, args=(task_id,), default_timeout=30)
@@ -40,3 +53,12 @@ def test_online_free_text_is_validated(monkeypatch):
     assert at.error[0].value == translate("en", "picker_invalid_id")
     at.text_input[0].set_value("VietAI/vit5-base").run()
     assert "PICKED=VietAI/vit5-base" in at.markdown[-1].value
+
+
+@pytest.mark.parametrize("problem", ["hub_unreachable", "hub_not_found", "hub_gated"])
+def test_hub_problems_are_explained_and_nothing_runs(problem, monkeypatch):
+    HUB_ANSWERS["google-t5/t5-small"] = problem
+    at = run_picker("summarization", "vi", monkeypatch, online=True)
+    assert not at.exception
+    assert at.warning[0].value == translate("vi", problem, model="google-t5/t5-small")
+    assert "PICKED=None" in at.markdown[-1].value

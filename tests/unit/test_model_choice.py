@@ -49,3 +49,28 @@ def test_hub_code_for_hub_only_tasks_is_valid_python_naming_a_curated_model(task
     code = choice.hub_code(task_id)
     compile(code, task_id, "exec")
     assert registry.task(task_id).hub[0] in code
+
+
+def test_hub_problem_maps_hub_errors_to_catalogue_keys(monkeypatch):
+    import huggingface_hub
+    from huggingface_hub import errors
+
+    def raising(error):
+        def fake_model_info(model_id, timeout=None):
+            raise error
+        return fake_model_info
+
+    def http_error(cls):  # the Hub's HTTP errors want a real response; only the type matters here
+        error = cls.__new__(cls)
+        Exception.__init__(error, cls.__name__)
+        return error
+
+    cases = [(http_error(errors.GatedRepoError), "hub_gated"),
+             (http_error(errors.RepositoryNotFoundError), "hub_not_found"),
+             (errors.OfflineModeIsEnabled("offline"), "hub_unreachable"),
+             (ConnectionError("no route"), "hub_unreachable")]
+    for error, key in cases:
+        monkeypatch.setattr(huggingface_hub, "model_info", raising(error))
+        assert choice.hub_problem("owner/model") == key
+    monkeypatch.setattr(huggingface_hub, "model_info", lambda model_id, timeout=None: object())
+    assert choice.hub_problem("owner/model") is None
