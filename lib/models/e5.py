@@ -14,7 +14,6 @@ starting at 0 (not XLM-R's padding_idx + 1), 512 positions, type_vocab_size 2.
 from __future__ import annotations
 
 import json
-import shutil
 import struct
 from pathlib import Path
 
@@ -278,13 +277,12 @@ With sentence-transformers: `SentenceTransformer("{folder}").encode(texts, promp
 """
 
 
+PACK_FOLDER = ".cache/pack/multilingual-e5-small"  # what the card's code loads
+
+
 def build_e5_small(target: Path) -> None:
-    """Write the Hugging Face folder at `target`, via a sibling `.tmp` folder renamed at the end,
-    so an interrupted build never leaves a folder that looks complete."""
-    target = Path(target)
-    staging = target.parent / (target.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    """Write the Hugging Face folder into `target` (the pack framework stages and renames it)."""
+    staging = Path(target)
 
     from safetensors.numpy import save_file
 
@@ -299,17 +297,9 @@ def build_e5_small(target: Path) -> None:
     del tensors, data
 
     _write_json(staging / "config.json", _config(hyper))
-    shutil.copymode(staging / "config.json", staging / "model.safetensors")  # safetensors writes 0600
     _write_tokenizer(staging)
     _write_sentence_transformers(staging, hyper["hidden"])
-    (staging / "README.md").write_text(MODEL_CARD.format(source=SOURCE, folder=target.name), encoding="utf-8")
-
-    old = target.parent / (target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    (staging / "README.md").write_text(MODEL_CARD.format(source=SOURCE, folder=PACK_FOLDER), encoding="utf-8")
 
 
 def embed(model, tokenizer, texts: list[str], batch_size: int = 32) -> np.ndarray:

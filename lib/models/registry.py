@@ -13,10 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from lib.sections import ROOT
+from lib.i18n import CONTENT_DIR
 
 REGISTRY_FILE = Path(__file__).with_name("registry.yaml")
-CONTENT_DIR = ROOT / "content"
 TASKS_KEY = "_tasks"
 
 KINDS = ("pack", "package", "hub")
