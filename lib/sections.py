@@ -53,7 +53,9 @@ class PageSpec:
 
     @property
     def file(self) -> str:
-        return f"pages/{self.id}.py"
+        """Not in pages/: Streamlit treats a pages/ folder as old-style multipage and, on the first
+        visit after a server start, runs a linked page without Home.py (no language, no menu)."""
+        return f"app_pages/{self.id}.py"
 
     @property
     def url_path(self) -> str:

@@ -58,7 +58,10 @@ def test_required_pages_exist():
 
 
 def test_no_page_file_hard_codes_the_list_of_pages():
-    for path in [*Path(ROOT / "pages").glob("*.py"), ROOT / "Home.py"]:
+    page_files = list(Path(ROOT / "app_pages").glob("*.py"))
+    assert len(page_files) == len(PAGES)
+    assert not (ROOT / "pages").exists(), "a pages/ folder switches Streamlit to old-style multipage on first visit"
+    for path in [*page_files, ROOT / "Home.py"]:
         source = path.read_text(encoding="utf-8")
         assert "pages/" not in source, f"{path.name} hard-codes a page path; read lib/sections.py"
 
