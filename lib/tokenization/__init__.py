@@ -1,0 +1,1 @@
+"""The Tokenizers lab: comparing, measuring, dissecting and training real tokenizers."""
