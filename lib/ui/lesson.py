@@ -1,9 +1,12 @@
 """The shape every lesson page shares: title, introduction, contents, then one section per leaf."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from lib.i18n import current_lang, read, t
+from lib.charts import reading_minutes
+from lib.i18n import current_lang, prose_words, read, t
 from lib.sections import Leaf, leaves_of_page, page
 
 
@@ -32,3 +35,34 @@ def lesson_page(page_id: str) -> None:
             st.markdown("\n".join(f"- [{leaf.icon} {leaf.title[lang]}](#{leaf.anchor})" for leaf in leaves))
     for leaf in leaves:
         leaf_section(leaf)
+
+
+Widget = Callable[[], None]
+
+
+def lab_page(page_id: str, labs: list[tuple[str, Widget]], leaf_labs: dict[str, list[Widget]]) -> None:
+    """A page whose leaves come with live widgets: one lazy tab per lab, then one per leaf.
+
+    Only the open tab runs (st.tabs on_change="rerun"), and each widget is a fragment, so
+    typing in one widget re-runs that widget alone: not the menu, the header or its neighbours.
+    A leaf tab shows the lesson (folded, to keep the widget in view) and then that leaf's
+    widgets. `labs` are (translated tab label, widget).
+    """
+    lang = current_lang()
+    leaves = leaves_of_page(page_id)
+    page_header(page_id)
+    labels = [label for label, _ in labs] + [f"{leaf.icon} {leaf.title[lang]}" for leaf in leaves]
+    tabs = st.tabs(labels, key=f"{page_id}_tab", on_change="rerun")
+    for tab, (_, widget) in zip(tabs, labs):
+        if tab.open:
+            with tab:
+                st.fragment(widget)()
+    for tab, leaf in zip(tabs[len(labs):], leaves):
+        if tab.open:
+            with tab:
+                st.header(f"{leaf.icon} {leaf.title[lang]}", anchor=leaf.anchor, divider="gray")
+                lesson = read(leaf.content_path)
+                with st.expander(t("lesson_read", minutes=reading_minutes(prose_words(lesson))), icon="📖"):
+                    st.markdown(lesson)
+                for widget in leaf_labs.get(leaf.id, []):
+                    st.fragment(widget)()

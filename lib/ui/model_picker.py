@@ -12,7 +12,7 @@ OTHER = "__other__"
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _hub_problem(model_id: str) -> str | None:
+def cached_hub_problem(model_id: str) -> str | None:
     return hub_problem(model_id)
 
 
@@ -45,7 +45,7 @@ def model_picker(task_id: str, key: str) -> ModelChoice | None:
             st.error(t("picker_invalid_id"))
             return None
     if picked.source == "hub":
-        problem = _hub_problem(picked.id)
+        problem = cached_hub_problem(picked.id)
         if problem:
             st.warning(t(problem, model=picked.id))
             return None

@@ -24,7 +24,7 @@ def fake_hub(monkeypatch):
     import lib.ui.model_picker as picker
 
     monkeypatch.setattr(picker, "hub_problem", lambda model_id: HUB_ANSWERS.get(model_id))
-    picker._hub_problem.clear()
+    picker.cached_hub_problem.clear()
     HUB_ANSWERS.clear()
 
 

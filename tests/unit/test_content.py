@@ -9,7 +9,9 @@ from lib.sections import AREAS, LANGS, PAGES, all_leaves
 
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*["']([a-z0-9_]+)["']""")
-STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\bt\(\s*f["']([a-z0-9_]+)\{""")
+STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*f["']([a-z0-9_]+)\{""")
+# lib/ raises problems and notices as catalogue keys for the page to translate
+STRING_KEY_AS_PROBLEM = re.compile(r"""(?:TextProblem\(|\(\(|= \()\s*["'](text_[a-z0-9_]+)["']""")
 
 
 def test_same_content_files_in_both_languages():
@@ -71,9 +73,10 @@ def test_string_catalogues_have_the_same_non_empty_keys():
 def test_every_key_used_in_code_exists_and_none_is_unused():
     from lib.sections import ROOT
 
-    sources = [p.read_text(encoding="utf-8") for p in [ROOT / "Home.py", *ROOT.glob("pages/*.py"),
+    sources = [p.read_text(encoding="utf-8") for p in [ROOT / "Home.py", *ROOT.glob("app_pages/*.py"),
                                                         *ROOT.glob("lib/**/*.py")]]
-    used = {key for source in sources for key in STRING_KEY_IN_CODE.findall(source)}
+    used = {key for source in sources for pattern in (STRING_KEY_IN_CODE, STRING_KEY_AS_PROBLEM)
+            for key in pattern.findall(source)}
     catalogue = set(strings("vi"))
     prefixes = {prefix for source in sources for prefix in STRING_KEY_PREFIX_IN_CODE.findall(source)}
     used |= {key for key in catalogue if any(key.startswith(prefix) for prefix in prefixes)}

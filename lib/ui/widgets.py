@@ -1,0 +1,38 @@
+"""Small pieces every live widget uses: "show code", readable problems, the pack hint."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import streamlit as st
+
+from lib.i18n import t
+from lib.models.loader import PackMissing
+from lib.text_input import TextProblem
+
+
+def show_code(code: str, expanded: bool = False) -> None:
+    """The minimal runnable Hugging Face code doing what the widget above just did."""
+    with st.expander(t("show_code"), icon="🧑‍💻", expanded=expanded):
+        st.code(code, language="python")
+
+
+@contextmanager
+def learner_errors():
+    """Turns the problems a learner can cause (or a missing pack part) into a message, not a traceback."""
+    try:
+        yield
+    except TextProblem as problem:
+        st.warning(t(problem.key, **problem.values))
+    except PackMissing as missing:
+        st.warning(t("pack_part_missing", part=missing.component_id))
+
+
+def notices(items: list[tuple[str, dict]]) -> None:
+    for key, values in items:
+        st.info(t(key, **values))
+
+
+def lesson_expander(title: str, body: Callable[[], None]) -> None:
+    with st.expander(title, icon="📖"):
+        body()
