@@ -2,6 +2,8 @@
 fast vs slow, and training your own tokenizer."""
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +14,7 @@ from lib.text_input import MAX_CHARS, decode_upload, prepare
 from lib.tokenization import algorithms, catalog, speed, training
 from lib.tokenization import code as snippets
 from lib.ui.token_view import pieces_html
-from lib.ui.widgets import learner_errors, notices, show_code
+from lib.ui.widgets import filled, learner_errors, notices, show_code
 
 BPE_CORPUS_CHARS = 3_000  # one merge per step is for reading, not for big corpora
 BPE_PRESETS = {
@@ -35,8 +37,7 @@ def bpe_lab() -> None:
     corpus = st.text_area(t("algo_bpe_corpus"), value=BPE_PRESETS[preset or "vi"], height=90,
                           max_chars=BPE_CORPUS_CHARS, key=f"bpe_corpus_{preset}")
     merges = st.slider(t("algo_bpe_merges"), 1, 60, 12, key="bpe_merges")
-    if not corpus.strip():
-        st.warning(t("text_empty"))
+    if not filled(corpus):
         return
     initial, steps = _bpe(corpus, merges)
     if not steps:
@@ -76,8 +77,7 @@ def wordpiece_lab() -> None:
     st.subheader(t("algo_wordpiece_title"))
     st.markdown(read("labs/tokenizers/wordpiece_steps.md"))
     text = st.text_input(t("algo_wordpiece_word"), value="tokenization nguyễn", max_chars=200, key="wp_text")
-    if not text.strip():
-        st.warning(t("text_empty"))
+    if not filled(text):
         return
     with learner_errors():
         tokenizer = catalog.load("bert")
@@ -103,24 +103,17 @@ def wordpiece_lab() -> None:
         show_code(snippets.wordpiece_code(text))
 
 
-@st.cache_resource(show_spinner=False)
-def _xlmr_pieces() -> algorithms.UnigramVocab:
-    return algorithms.unigram_pieces(pack_path("multilingual-e5-small") / "tokenizer.json")
-
-
 def unigram_lab() -> None:
     st.subheader(t("algo_unigram_title"))
     st.markdown(read("labs/tokenizers/unigram_steps.md"))
     word = st.text_input(t("algo_unigram_word"), value="Việt Nam", max_chars=60, key="uni_word")
     top = st.slider(t("algo_unigram_top"), 2, 10, 6, key="uni_top")
-    if not word.strip():
-        st.warning(t("text_empty"))
+    if not filled(word):
         return
     with learner_errors():
-        import unicodedata
-
         marked = algorithms.metaspace(unicodedata.normalize("NFC", word.strip()))
-        result = algorithms.unigram_segment(marked, _xlmr_pieces(), top=top)
+        pieces = algorithms.unigram_pieces(pack_path("multilingual-e5-small") / "tokenizer.json")  # lru-cached
+        result = algorithms.unigram_segment(marked, pieces, top=top)
         st.markdown(t("algo_unigram_best", word=marked, tokens=" ".join(result.best),
                       score=f"{result.best_score:.2f}"))
         st.html(pieces_html(result.best))

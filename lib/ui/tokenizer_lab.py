@@ -13,7 +13,7 @@ from lib.tokenization import catalog, code, compare, cost, stages
 from lib.tokenization.presets import PRESETS
 from lib.ui.model_picker import cached_hub_problem
 from lib.ui.token_view import pieces_html, rows_html
-from lib.ui.widgets import learner_errors, notices, show_code
+from lib.ui.widgets import filled, learner_errors, notices, show_code
 
 TEXT_KEY = "tok_text"
 HUB_IDS_KEY = "tok_hub_ids"
@@ -172,8 +172,7 @@ def cost_lab() -> None:
     st.subheader(t("tok_nfc_title"))
     st.markdown(read("labs/tokenizers/nfc_nfd.md"))
     sample = st.text_input(t("tok_nfc_text"), value="Tiếng Việt có dấu", max_chars=300, key="tok_nfc_text")
-    if not sample.strip():
-        st.warning(t("text_empty"))
+    if not filled(sample):
         return
     with learner_errors():
         ids = [s.id for s in catalog.PRETRAINED]

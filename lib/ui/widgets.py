@@ -1,7 +1,6 @@
 """Small pieces every live widget uses: "show code", readable problems, the pack hint."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import contextmanager
 
 import streamlit as st
@@ -33,6 +32,9 @@ def notices(items: list[tuple[str, dict]]) -> None:
         st.info(t(key, **values))
 
 
-def lesson_expander(title: str, body: Callable[[], None]) -> None:
-    with st.expander(title, icon="📖"):
-        body()
+def filled(text: str) -> bool:
+    """False (with the learner told why) when a small input was left blank."""
+    if text.strip():
+        return True
+    st.warning(t("text_empty"))
+    return False
