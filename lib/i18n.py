@@ -7,6 +7,7 @@ page switches without any extra bookkeeping.
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 
 import yaml
@@ -28,9 +29,27 @@ def strings(lang: str) -> dict[str, str]:
         return yaml.safe_load(f)
 
 
+class _NumberFormatter(string.Formatter):
+    """Formats numbers the learner's way: 200,000 and 4.13 in English, 200.000 and 4,13 in Vietnamese."""
+
+    def __init__(self, swap_separators: bool):
+        self.swap = swap_separators
+
+    def format_field(self, value, format_spec):
+        text = super().format_field(value, format_spec)
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return text.translate(_SWAP_SEPARATORS) if self.swap and is_number else text
+
+
+_SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
+_FORMATTERS = {"vi": _NumberFormatter(swap_separators=True), "en": _NumberFormatter(swap_separators=False)}
+
+
 def translate(lang: str, key: str, **values) -> str:
+    """A catalogue string with values filled in; pass numbers (not preformatted text) so that
+    "{count:,}" and "{seconds:.2f}" come out with the language's separators."""
     text = strings(lang)[key]
-    return text.format(**values) if values else text
+    return _FORMATTERS[lang].format(text, **values) if values else text
 
 
 @lru_cache(maxsize=None)

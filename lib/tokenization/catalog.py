@@ -21,7 +21,6 @@ class TokenizerSpec:
     family: str  # "wordpiece" | "bpe" | "unigram" | "baseline"
     component: str | None = None  # pack folder holding tokenizer.json; None for baselines and Hub ids
     source: str = ""  # where it comes from, for the learner and for the online code
-    marker: str = ""  # how the family marks word boundaries, made visible in the chips
 
     @property
     def is_baseline(self) -> bool:
@@ -30,13 +29,13 @@ class TokenizerSpec:
 
 PRETRAINED: tuple[TokenizerSpec, ...] = (
     TokenizerSpec("bert", "BERT WordPiece (uncased)", "wordpiece", "all-minilm-l6-v2",
-                  "sentence-transformers/all-MiniLM-L6-v2", "##"),
-    TokenizerSpec("gpt2", "GPT-2 byte-level BPE", "bpe", "gpt2-tokenizer", "openai-community/gpt2", "Ġ"),
+                  "sentence-transformers/all-MiniLM-L6-v2"),
+    TokenizerSpec("gpt2", "GPT-2 byte-level BPE", "bpe", "gpt2-tokenizer", "openai-community/gpt2"),
     TokenizerSpec("xlmr", "XLM-R SentencePiece (Unigram)", "unigram", "multilingual-e5-small",
-                  "intfloat/multilingual-e5-small", "▁"),
+                  "intfloat/multilingual-e5-small"),
     TokenizerSpec("smollm2", "SmolLM2 BPE", "bpe", "smollm2-135m-instruct",
-                  "HuggingFaceTB/SmolLM2-135M-Instruct", "Ġ"),
-    TokenizerSpec("whisper", "Whisper multilingual BPE", "bpe", "whisper-base-ct2", "openai/whisper-base", "Ġ"),
+                  "HuggingFaceTB/SmolLM2-135M-Instruct"),
+    TokenizerSpec("whisper", "Whisper multilingual BPE", "bpe", "whisper-base-ct2", "openai/whisper-base"),
 )
 BASELINES: tuple[TokenizerSpec, ...] = (
     TokenizerSpec("syllables", "syllables", "baseline", source="str.split()"),
@@ -91,11 +90,6 @@ def _hub_tokenizer(hub_id: str) -> Any:
         from transformers import AutoTokenizer
 
         return AutoTokenizer.from_pretrained(hub_id).backend_tokenizer
-
-
-def model_type(tokenizer: Any) -> str:
-    """"WordPiece", "BPE", "Unigram" or "WordLevel", from the model inside a loaded tokenizer."""
-    return type(tokenizer.model).__name__
 
 
 def unknown_token(tokenizer: Any) -> str | None:

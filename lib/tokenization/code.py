@@ -15,10 +15,12 @@ def _text_literal(text: str) -> str:
     return repr(short) + ("  # (shortened)" if len(text) > len(short) else "")
 
 
-def _load_lines(spec: catalog.TokenizerSpec, variable: str = "tokenizer") -> list[str]:
-    lines = [f'{variable} = Tokenizer.from_pretrained("{spec.source}")']
+def _load_lines(spec: catalog.TokenizerSpec) -> list[str]:
+    lines = [f'tokenizer = Tokenizer.from_pretrained("{spec.source}")']
     if spec.component:
         lines.append(f'# offline, as in this app: Tokenizer.from_file(".cache/pack/{spec.component}/tokenizer.json")')
+    # some tokenizer.json files pad and cut every text (MiniLM's to 128 tokens); the lab shows whole texts
+    lines.append("tokenizer.no_padding(); tokenizer.no_truncation()")
     return lines
 
 

@@ -125,7 +125,7 @@ class TrainResult:
 class SweepPoint(NamedTuple):
     requested: int
     vocab_size: int
-    tokens_per_word: float
+    tokens_per_syllable: float
 
 
 # --- building -------------------------------------------------------------------------------
@@ -363,8 +363,9 @@ def _word_count(texts: Sequence[str]) -> int:
     return words
 
 
-def tokens_per_word(tokenizer: Tokenizer, texts: Sequence[str]) -> float:
-    """Tokens (no special tokens) per whitespace-separated word; for Vietnamese a word here is a syllable."""
+def tokens_per_syllable(tokenizer: Tokenizer, texts: Sequence[str]) -> float:
+    """Tokens (no special tokens) per space-separated unit: a syllable in Vietnamese, which is how the
+    lab compares tokenizers on held-out lines (the Cost tab counts segmented words instead)."""
     texts = list(texts)
     words = _word_count(texts)
     encodings = tokenizer.encode_batch(texts, add_special_tokens=False)
@@ -399,7 +400,7 @@ def vocab_size_sweep(
     for size in sizes:
         options = TrainOptions(algorithm, int(size), tuple(normalizers), pre_tokenizer)
         result = train_tokenizer(train_lines, options)
-        points.append(SweepPoint(int(size), result.vocab_size, tokens_per_word(result.tokenizer, held_out)))
+        points.append(SweepPoint(int(size), result.vocab_size, tokens_per_syllable(result.tokenizer, held_out)))
     return points
 
 

@@ -52,7 +52,16 @@ def lab_page(page_id: str, labs: list[tuple[str, Widget]], leaf_labs: dict[str, 
     leaves = leaves_of_page(page_id)
     page_header(page_id)
     labels = [label for label, _ in labs] + [f"{leaf.icon} {leaf.title[lang]}" for leaf in leaves]
-    tabs = st.tabs(labels, key=f"{page_id}_tab", on_change="rerun")
+    # A learner switching language stays in the tab they were in: the open tab is remembered by
+    # position and becomes the default of the new language's tabs. The default must not change
+    # while the language stays the same: it is part of the widget's identity, and a new identity
+    # would drop the learner's next click.
+    position_key, default_key = f"{page_id}_tab_position", f"{page_id}_tab_default"
+    if st.session_state.get(default_key, (None,))[0] != lang:
+        st.session_state[default_key] = (lang, st.session_state.get(position_key, 0))
+    default = labels[st.session_state[default_key][1]]
+    tabs = st.tabs(labels, key=f"{page_id}_tab_{lang}", default=default, on_change="rerun")
+    st.session_state[position_key] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
     for tab, (_, widget) in zip(tabs, labs):
         if tab.open:
             with tab:

@@ -73,7 +73,8 @@ def escape(text: str) -> str:
 
 def pieces_html(pieces: Iterable[str]) -> str:
     """Plain grey chips for intermediate pieces (pre-tokens, model tokens) that have no ids yet."""
-    return " ".join(f'<code class="hhf-piece">{escape(piece)}</code>' for piece in pieces)
+    chips = " ".join(f'<code class="hhf-piece">{escape(piece)}</code>' for piece in pieces)
+    return chips or "<span>—</span>"  # st.html refuses empty content (blank text, empty vocabulary sample)
 
 
 def chip_styles() -> None:

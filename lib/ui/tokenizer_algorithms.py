@@ -2,6 +2,7 @@
 fast vs slow, and training your own tokenizer."""
 from __future__ import annotations
 
+import threading
 import unicodedata
 
 import pandas as pd
@@ -14,7 +15,7 @@ from lib.text_input import MAX_CHARS, decode_upload, prepare
 from lib.tokenization import algorithms, catalog, speed, training
 from lib.tokenization import code as snippets
 from lib.ui.token_view import pieces_html
-from lib.ui.widgets import filled, learner_errors, notices, show_code
+from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
 
 BPE_CORPUS_CHARS = 3_000  # one merge per step is for reading, not for big corpora
 BPE_PRESETS = {
@@ -44,15 +45,17 @@ def bpe_lab() -> None:
         st.info(t("algo_bpe_nothing"))
         return
     st.caption(t("algo_bpe_start", words=len(initial.word_counts), alphabet=initial.vocab_size,
-                 letters=" ".join(initial.alphabet[:60])))
+                 letters=md_literal(" ".join(initial.alphabet[:60]))))
     number = st.slider(t("algo_bpe_step"), 1, len(steps), len(steps) if len(steps) < 4 else 3, key="bpe_step") \
         if len(steps) > 1 else 1
     step = steps[number - 1]
-    st.markdown(t("algo_bpe_merge", number=step.number, left=step.pair[0], right=step.pair[1],
-                  new=step.new_token, count=step.count, vocab=step.vocab_size))
+    st.markdown(t("algo_bpe_merge", number=step.number, left=md_literal(step.pair[0]), right=md_literal(step.pair[1]),
+                  new=md_literal(step.new_token), count=step.count, vocab=step.vocab_size))
     left, right = st.columns([3, 2])
     left.plotly_chart(pair_counts_bar(step.top_pairs, step.pair, t("algo_bpe_pair_axis")),
                       config={"displaylogo": False}, key="bpe_pairs")
+    left.dataframe(pd.DataFrame([{t("algo_col_pair"): f"{a} + {b}", t("algo_col_count"): count}
+                                 for (a, b), count in step.top_pairs]), hide_index=True)
     right.dataframe(pd.DataFrame([
         {t("algo_col_word"): word, t("algo_col_count"): initial.word_counts[word],
          t("algo_col_segmentation"): " ".join(pieces)}
@@ -83,13 +86,13 @@ def wordpiece_lab() -> None:
         tokenizer = catalog.load("bert")
         normalized = tokenizer.normalizer.normalize_str(text)
         words = [word for word, _ in tokenizer.pre_tokenizer.pre_tokenize_str(normalized)][:6]
-        st.caption(t("algo_wordpiece_normalized", normalized=normalized))
+        st.caption(t("algo_wordpiece_normalized", normalized=md_literal(normalized)))
         vocab = _bert_vocab()
         for word in words:
             result = algorithms.wordpiece_steps(word, vocab)
             library = [token.value for token in tokenizer.model.tokenize(word)]
             with st.container(border=True):
-                st.markdown(t("algo_wordpiece_result", word=word, tokens=" ".join(result.tokens)))
+                st.markdown(t("algo_wordpiece_result", word=md_literal(word), tokens=md_literal(" ".join(result.tokens))))
                 if result.too_long:
                     st.caption(t("algo_wordpiece_too_long"))
                 st.dataframe(pd.DataFrame([
@@ -114,8 +117,8 @@ def unigram_lab() -> None:
         marked = algorithms.metaspace(unicodedata.normalize("NFC", word.strip()))
         pieces = algorithms.unigram_pieces(pack_path("multilingual-e5-small") / "tokenizer.json")  # lru-cached
         result = algorithms.unigram_segment(marked, pieces, top=top)
-        st.markdown(t("algo_unigram_best", word=marked, tokens=" ".join(result.best),
-                      score=f"{result.best_score:.2f}"))
+        st.markdown(t("algo_unigram_best", word=md_literal(marked), tokens=md_literal(" ".join(result.best)),
+                      score=result.best_score))
         st.html(pieces_html(result.best))
         left, right = st.columns(2)
         left.plotly_chart(segmentation_scores_bar(result.candidates, t("algo_unigram_score_axis")),
@@ -140,8 +143,8 @@ def _sweep(train_lines: tuple[str, ...], held_out: tuple[str, ...], algorithm: s
 
 
 @st.cache_data(show_spinner=False)
-def _pretrained_tokens_per_word(held_out: tuple[str, ...]) -> dict[str, float]:
-    return {s.name: training.tokens_per_word(catalog.load(s.id), held_out) for s in catalog.PRETRAINED}
+def _pretrained_tokens_per_syllable(held_out: tuple[str, ...]) -> dict[str, float]:
+    return {s.name: training.tokens_per_syllable(catalog.load(s.id), held_out) for s in catalog.PRETRAINED}
 
 
 def _training_corpus() -> str | None:
@@ -169,7 +172,14 @@ def train_lab() -> None:
     if corpus is None:
         return
     lines = training.corpus_lines(corpus)
-    train_lines, held_out = training.held_out_split(lines) if len(lines) >= 5 else (lines, lines)
+    if len(lines) < 2:
+        st.warning(t("train_need_lines"))
+        return
+    if len(lines) >= 5:
+        train_lines, held_out = training.held_out_split(lines)
+    else:
+        train_lines, held_out = lines[:-1], lines[-1:]
+        st.caption(t("train_small_held_out"))
     st.caption(t("train_corpus_size", chars=len(corpus), lines=len(train_lines), held_out=len(held_out)))
     left, right = st.columns(2)
     algorithm = left.segmented_control(t("train_algorithm"), list(training.ALGORITHMS), default="bpe",
@@ -183,11 +193,7 @@ def train_lab() -> None:
     default_pre = training.PRE_TOKENIZERS.index("metaspace" if algorithm == "unigram" else "whitespace")
     pre_tokenizer = right.selectbox(t("train_pre_tokenizer"), training.PRE_TOKENIZERS, index=default_pre,
                                     key=f"train_pre_{algorithm}", format_func=lambda p: translate(lang, f"train_pre_{p}"))
-    try:
-        options = training.TrainOptions(algorithm or "bpe", vocab_size, tuple(normalizers), pre_tokenizer)
-    except ValueError:
-        st.warning(t("train_bad_options"))
-        return
+    options = training.TrainOptions(algorithm or "bpe", vocab_size, tuple(normalizers), pre_tokenizer)
     if st.button(t("train_button"), type="primary", icon="🏋️", key="train_button"):
         bar = st.progress(0.0, text=t("train_stage_reading"))
         result = training.train_tokenizer(
@@ -199,32 +205,41 @@ def train_lab() -> None:
 
 def _trained(result: training.TrainResult, train_lines: tuple[str, ...], held_out: tuple[str, ...]) -> None:
     options = result.options
-    ours = training.tokens_per_word(result.tokenizer, held_out)
-    st.success(t("train_done", seconds=f"{result.seconds:.2f}", vocab=result.vocab_size,
-                 tokens_per_word=f"{ours:.2f}"))
+    ours = training.tokens_per_syllable(result.tokenizer, held_out)
+    st.success(t("train_done", seconds=result.seconds, vocab=result.vocab_size, tokens_per_syllable=ours))
     if result.vocab_size < options.vocab_size:
         st.caption(t("train_vocab_smaller", asked=options.vocab_size, got=result.vocab_size))
     st.markdown(t("train_sample"))
     st.html(pieces_html(token for token, _ in training.vocabulary_sample(result.tokenizer)))
     sentence = held_out[0][:300]
-    st.markdown(t("train_try", sentence=sentence))
+    st.markdown(t("train_try", sentence=md_literal(sentence)))
     st.html(pieces_html(result.tokenizer.encode(sentence, add_special_tokens=False).tokens))
     with learner_errors():
         if st.toggle(t("train_sweep"), key="train_sweep"):
             with st.spinner(t("train_sweeping")):
                 points = _sweep(train_lines, held_out, options.algorithm, options.normalizers, options.pre_tokenizer)
-            references = _pretrained_tokens_per_word(held_out)
+            references = _pretrained_tokens_per_syllable(held_out)
             st.plotly_chart(lines_chart({t(f"train_algo_{options.algorithm}"): ([p.vocab_size for p in points],
-                                                                                [p.tokens_per_word for p in points])},
-                                        t("train_vocab"), t("tok_metric_tokens_per_word"), references),
+                                                                                [p.tokens_per_syllable for p in points])},
+                                        t("train_vocab"), t("tok_metric_tokens_per_syllable"), references),
                             config={"displaylogo": False}, key="train_sweep_chart")
     st.download_button(t("train_download"), training.to_json(result.tokenizer), file_name="tokenizer.json",
                        mime="application/json", icon="⬇️", key="train_download")
     show_code(result.code() + "\n" + training.loading_code("tokenizer.json", options.algorithm))
 
 
-def _fast_and_slow():
-    return shared_cache().get("fast-and-slow:bert", lambda: speed.load_fast_and_slow(pack_path("all-minilm-l6-v2")))
+_MEASURING = threading.Lock()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _measure(chars: int) -> tuple[list[speed.SpeedResult], int]:
+    """One measurement at a time, shared for a minute: a class pressing "Measure" together
+    would otherwise share two CPU cores and all get meaningless figures."""
+    with _MEASURING:
+        fast, slow = shared_cache().get("fast-and-slow:bert",
+                                        lambda: speed.load_fast_and_slow(pack_path("all-minilm-l6-v2")))
+        texts = speed.sample_texts(chars)
+        return speed.measure(texts, fast, slow, budget_seconds=3.0), len(speed.mismatches(texts[:50], fast, slow))
 
 
 def fast_slow_lab() -> None:
@@ -235,10 +250,7 @@ def fast_slow_lab() -> None:
                              format_func=lambda n: f"{n:,}")
     if st.button(t("speed_button"), icon="⏱️", key="speed_button"):
         with learner_errors(), st.spinner(t("speed_measuring")):
-            fast, slow = _fast_and_slow()
-            texts = speed.sample_texts(chars)
-            st.session_state["speed_run"] = (chars, speed.measure(texts, fast, slow, budget_seconds=3.0),
-                                             len(speed.mismatches(texts[:50], fast, slow)))
+            st.session_state["speed_run"] = (chars, *_measure(chars))
     if "speed_run" not in st.session_state:
         return
     measured_chars, results, different = st.session_state["speed_run"]
@@ -249,7 +261,6 @@ def fast_slow_lab() -> None:
                                   for i in speed.IMPLEMENTATIONS}, "MB/s"),
                     config={"displaylogo": False}, key="speed_chart")
     ratios = speed.speedup(results)
-    st.markdown(t("speed_result", chars=measured_chars, single=f"{ratios.get('single', 0):.0f}",
-                  batch=f"{ratios.get('batch', 0):.0f}"))
+    st.markdown(t("speed_result", chars=measured_chars, single=ratios.get("single", 0), batch=ratios.get("batch", 0)))
     st.caption(t("speed_same_ids") if not different else t("speed_different_ids", count=different))
     show_code(snippets.fast_slow_code())

@@ -13,9 +13,10 @@ from lib.tokenization import catalog, code, compare, cost, stages
 from lib.tokenization.presets import PRESETS
 from lib.ui.model_picker import cached_hub_problem
 from lib.ui.token_view import pieces_html, rows_html
-from lib.ui.widgets import filled, learner_errors, notices, show_code
+from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
 
 TEXT_KEY = "tok_text"
+CHOSEN_KEY = "tok_chosen"
 HUB_IDS_KEY = "tok_hub_ids"
 
 
@@ -77,34 +78,47 @@ def lab_text() -> str:
 
 def _choose_tokenizers() -> list[str]:
     lang = current_lang()
-    hub_ids = st.session_state.setdefault(HUB_IDS_KEY, [])
-    options = [s.id for s in catalog.ALL] + hub_ids
+    options = [s.id for s in catalog.ALL] + st.session_state.get(HUB_IDS_KEY, [])
+    st.session_state.setdefault(CHOSEN_KEY, list(options))
 
     def label(tokenizer_id: str) -> str:
         spec = catalog.spec(tokenizer_id)
         return translate(lang, f"tok_baseline_{spec.id}") if spec.is_baseline else spec.name
 
-    chosen = st.pills(t("tok_choose"), options, selection_mode="multi", default=options, format_func=label,
-                      key="tok_chosen")
+    chosen = st.pills(t("tok_choose"), options, selection_mode="multi", format_func=label, key=CHOSEN_KEY)
     if hub_offline():
         st.caption(t("tok_hub_offline"))
     else:
-        _add_hub_tokenizer(hub_ids)
+        with st.form("tok_hub_form", border=False):
+            st.text_input(t("tok_hub_add"), placeholder="vinai/phobert-base", max_chars=200, key="tok_hub_id")
+            st.form_submit_button(t("tok_hub_add_button"), key="tok_hub_submit", on_click=_add_hub_tokenizer)
+        if message := st.session_state.pop("tok_hub_message", None):
+            level, key, values = message
+            getattr(st, level)(t(key, **values))
     return [i for i in options if i in chosen]
 
 
-def _add_hub_tokenizer(hub_ids: list[str]) -> None:
-    with st.form("tok_hub_form", border=False):
-        typed = st.text_input(t("tok_hub_add"), placeholder="vinai/phobert-base", max_chars=200, key="tok_hub_id")
-        if st.form_submit_button(t("tok_hub_add_button"), key="tok_hub_submit") and typed.strip():
-            hub_id = typed.strip()
-            if not is_valid_hub_id(hub_id):
-                st.error(t("picker_invalid_id"))
-            elif problem := cached_hub_problem(hub_id):
-                st.warning(t(problem, model=hub_id))
-            elif hub_id not in hub_ids:
+def _add_hub_tokenizer() -> None:
+    """Runs before the script, so that a tokenizer that loads joins the chosen ones at once."""
+    hub_id = st.session_state.get("tok_hub_id", "").strip()
+    if not hub_id:
+        return
+    if not is_valid_hub_id(hub_id):
+        message = ("error", "picker_invalid_id", {})
+    elif problem := cached_hub_problem(hub_id):
+        message = ("warning", problem, {"model": hub_id})
+    else:
+        try:
+            catalog.load(hub_id)
+        except Exception:  # no tokenizer.json and nothing transformers can convert
+            message = ("warning", "tok_hub_load_failed", {"model": hub_id})
+        else:
+            hub_ids = st.session_state.setdefault(HUB_IDS_KEY, [])
+            if hub_id not in hub_ids:
                 hub_ids.append(hub_id)
-                st.rerun()
+                st.session_state[CHOSEN_KEY] = [*st.session_state.get(CHOSEN_KEY, []), hub_id]
+            message = ("success", "tok_hub_added", {"model": hub_id})
+    st.session_state["tok_hub_message"] = message
 
 
 def compare_lab() -> None:
@@ -136,7 +150,7 @@ def _row_name(row: compare.TokenRow) -> str:
 
 
 def _row_view(row: compare.TokenRow) -> tuple[str, tuple[compare.Token, ...], str]:
-    head = t("tok_row_summary", name=_row_name(row), count=row.count, ms=f"{row.seconds * 1000:.1f}")
+    head = t("tok_row_summary", name=_row_name(row), count=row.count, ms=row.seconds * 1000)
     if row.unknown:
         head += " · " + t("tok_row_unknown", count=row.unknown)
     note = t("tok_row_truncated", shown=len(row.tokens), count=row.count) if row.truncated else ""
@@ -180,7 +194,7 @@ def cost_lab() -> None:
         table["same"] = table["same"].map({True: "✅", False: "❌"})
         st.dataframe(table.rename(columns=lambda c: t(f"tok_col_{c}")), hide_index=True)
         first = sample.split()[0]
-        st.caption(t("tok_code_points", word=first, nfc=" ".join(cost.code_points(first, "NFC")),
+        st.caption(t("tok_code_points", word=md_literal(first), nfc=" ".join(cost.code_points(first, "NFC")),
                      nfd=" ".join(cost.code_points(first, "NFD"))))
         show_code(code.nfc_code("gpt2", sample))
 
@@ -192,35 +206,44 @@ def inside_lab() -> None:
     tokenizer_id = st.selectbox(t("tok_inside_choose"), ids, format_func=names.get, key="tok_inside_id")
     text = st.text_input(t("tok_text_label"), value="Xin chào Việt Nam! Hello, WORLD 🤗", max_chars=stages.MAX_CHARS,
                          key="tok_inside_text")
+    with learner_errors():
+        _inside(tokenizer_id, text)
+
+
+def _inside(tokenizer_id: str, text: str) -> None:
     left, right = st.columns(2)
-    max_length = left.number_input(t("tok_truncate"), min_value=2, max_value=512, value=None, step=1,
-                                   placeholder=t("tok_no_limit"), key="tok_inside_max")
+    # Below its special tokens plus one, the library does not truncate at all: not offered.
+    minimum = catalog.load(tokenizer_id).num_special_tokens_to_add(False) + 1
+    max_length = left.number_input(t("tok_truncate"), min_value=minimum, max_value=512, value=None, step=1,
+                                   placeholder=t("tok_no_limit"), key=f"tok_inside_max_{tokenizer_id}",
+                                   help=t("tok_truncate_min", special=minimum - 1, minimum=minimum))
     pad_to = right.number_input(t("tok_pad"), min_value=1, max_value=512, value=None, step=1,
                                 placeholder=t("tok_no_limit"), key="tok_inside_pad")
-    with learner_errors():
-        prepared = prepare(text)
-        result = stages.run(tokenizer_id, prepared.text, max_length, pad_to)
-        st.markdown(t("tok_stage_normalizer", name=result.normalizer or "—"))
-        st.code(result.normalized, language=None, wrap_lines=True)
-        st.markdown(t("tok_stage_pre_tokenizer", name=result.pre_tokenizer or "—"))
-        st.html(pieces_html(piece for piece, _ in result.pre_tokens))
-        st.markdown(t("tok_stage_model", name=result.model))
-        st.html(" ‖ ".join(pieces_html(token for token, _ in pieces) for pieces in result.model_tokens))
-        st.markdown(t("tok_stage_post", name=result.post_processor or "—", truncated=result.truncated))
-        st.dataframe(pd.DataFrame({
-            t("tok_col_token"): result.tokens, t("tok_col_id"): result.ids, t("tok_col_type_id"): result.type_ids,
-            t("tok_col_attention"): result.attention_mask, t("tok_col_special"): result.special_tokens_mask,
-            t("tok_col_offsets"): [f"{a}–{b}" for a, b in result.offsets],
-        }), hide_index=True)
-        st.markdown(t("tok_stage_decode"))
-        st.code(result.decoded, language=None, wrap_lines=True)
-        if result.lossless:
-            st.success(t("tok_round_trip_ok"))
-        else:
-            st.warning(t("tok_round_trip_lossy"))
-            changes = [(t(f"tok_op_{op}"), original, decoded) for op, original, decoded in result.differences]
-            st.dataframe(pd.DataFrame(changes, columns=[t("tok_col_change"), t("tok_col_original"), t("tok_col_decoded")]),
-                         hide_index=True)
-        show_code(code.stages_code(tokenizer_id, prepared.text, max_length, pad_to,
-                                   stages.pad_token(catalog.load(tokenizer_id))))
+    prepared = prepare(text)
+    notices(prepared.notices)
+    result = stages.run(tokenizer_id, prepared.text, max_length, pad_to)
+    st.markdown(t("tok_stage_normalizer", name=result.normalizer or "—"))
+    st.code(result.normalized, language=None, wrap_lines=True)
+    st.markdown(t("tok_stage_pre_tokenizer", name=result.pre_tokenizer or "—"))
+    st.html(pieces_html(piece for piece, _ in result.pre_tokens))
+    st.markdown(t("tok_stage_model", name=result.model))
+    st.html(" ‖ ".join(pieces_html(token for token, _ in pieces) for pieces in result.model_tokens)
+            or pieces_html([]))
+    st.markdown(t("tok_stage_post", name=result.post_processor or "—", truncated=result.truncated))
+    st.dataframe(pd.DataFrame({
+        t("tok_col_token"): result.tokens, t("tok_col_id"): result.ids, t("tok_col_type_id"): result.type_ids,
+        t("tok_col_attention"): result.attention_mask, t("tok_col_special"): result.special_tokens_mask,
+        t("tok_col_offsets"): [f"{a}–{b}" for a, b in result.offsets],
+    }), hide_index=True)
+    st.markdown(t("tok_stage_decode"))
+    st.code(result.decoded, language=None, wrap_lines=True)
+    if result.lossless:
+        st.success(t("tok_round_trip_ok"))
+    else:
+        st.warning(t("tok_round_trip_lossy"))
+        changes = [(t(f"tok_op_{op}"), original, decoded) for op, original, decoded in result.differences]
+        st.dataframe(pd.DataFrame(changes, columns=[t("tok_col_change"), t("tok_col_original"), t("tok_col_decoded")]),
+                     hide_index=True)
+    show_code(code.stages_code(tokenizer_id, prepared.text, max_length, pad_to,
+                               stages.pad_token(catalog.load(tokenizer_id))))
 

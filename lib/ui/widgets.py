@@ -1,6 +1,7 @@
 """Small pieces every live widget uses: "show code", readable problems, the pack hint."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import streamlit as st
@@ -38,3 +39,12 @@ def filled(text: str) -> bool:
         return True
     st.warning(t("text_empty"))
     return False
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
+
+
+def md_literal(text: str) -> str:
+    """Learner text (or tokens made from it) placed in a Markdown string, shown as typed:
+    "**x**", "`code`", "$x$" or "[a](b)" are not rendered."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -10,7 +10,6 @@ from lib.tokenization import catalog, compare
 from lib.tokenization.presets import PRESETS
 
 pytestmark = pytest.mark.pack
-TAB_KEY = "tokenizers_lab_tab"
 
 
 def open_lab(lang: str = "vi") -> AppTest:
@@ -30,7 +29,7 @@ def row_summaries(at: AppTest) -> list[str]:
 
 
 def open_tab(at: AppTest, index: int) -> AppTest:
-    at.session_state[TAB_KEY] = at.tabs[index].label
+    at.session_state[f"tokenizers_lab_tab_{at.session_state['lang']}"] = at.tabs[index].label
     return at.run()
 
 
@@ -98,6 +97,14 @@ def test_every_tab_runs(lang):
     assert at.button(key="train_button")
 
 
+def test_switching_language_keeps_the_open_tab():
+    at = open_tab(open_lab("vi"), 5)
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert not at.exception
+    assert at.selectbox(key="tok_inside_id")  # still on the Fast tokenizers tab, now in English
+    assert at.tabs[5].label.endswith("Fast tokenizers")
+
+
 def test_inside_shows_stages_and_round_trip():
     at = open_tab(open_lab("en"), 5)  # Fast tokenizers: inside + fast vs slow
     at.selectbox(key="tok_inside_id").set_value("xlmr").run()
@@ -125,15 +132,51 @@ def test_online_a_hub_tokenizer_id_is_checked_before_it_is_added(monkeypatch):
     import lib.ui.model_picker as picker
 
     answers = {"someone/missing": "hub_not_found"}
-    monkeypatch.setattr(picker, "hub_problem", lambda model_id: answers.get(model_id, "hub_unreachable"))
+    monkeypatch.setattr(picker, "hub_problem", lambda model_id: answers.get(model_id))
     picker.cached_hub_problem.clear()
+    loadable = {"someone/gpt2-copy": catalog.load("gpt2")}  # stands in for a tokenizer downloaded from the Hub
+
+    def fake_load(tokenizer_id):
+        if tokenizer_id in loadable:
+            return loadable[tokenizer_id]
+        raise OSError("no tokenizer files")
+
+    real_load = catalog.load
+    monkeypatch.setattr(catalog, "load", lambda i: fake_load(i) if "/" in i else real_load(i))
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
     at = open_lab("en")
     assert translate("en", "tok_hub_offline") not in [c.value for c in at.caption]
-    at.text_input(key="tok_hub_id").set_value("not a repo id!")
-    at.button(key="tok_hub_submit").click().run()
+
+    def add(hub_id):
+        at.text_input(key="tok_hub_id").set_value(hub_id)
+        at.button(key="tok_hub_submit").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+
+    add("not a repo id!")
     assert translate("en", "picker_invalid_id") in [e.value for e in at.error]
-    at.text_input(key="tok_hub_id").set_value("someone/missing")
-    at.button(key="tok_hub_submit").click().run()
+    add("someone/missing")
     assert translate("en", "hub_not_found", model="someone/missing") in [w.value for w in at.warning]
-    assert at.session_state["tok_hub_ids"] == []
+    add("someone/no-tokenizer")
+    assert translate("en", "tok_hub_load_failed", model="someone/no-tokenizer") in [w.value for w in at.warning]
+    assert "tok_hub_ids" not in at.session_state
+    add("someone/gpt2-copy")
+    assert at.session_state["tok_hub_ids"] == ["someone/gpt2-copy"]
+    assert "someone/gpt2-copy" in at.session_state["tok_chosen"]
+    gpt2_count = compare.tokenize("gpt2", PRESETS["vi"]).count
+    assert f"someone/gpt2-copy · {gpt2_count} tokens" in " ".join(row_summaries(at))
+
+
+
+def test_blank_text_and_tiny_corpora_give_messages_not_errors():
+    at = open_tab(open_lab("en"), 5)
+    at.text_input(key="tok_inside_text").set_value("   ").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert translate("en", "text_only_spaces") in [i.value for i in at.info]
+    at = open_tab(at, 6)
+    at.segmented_control(key="train_source").set_value("upload").run()
+    at.file_uploader(key="train_upload").upload("one.txt", "🤗 🤗".encode(), "text/plain").run()
+    assert translate("en", "train_need_lines") in [w.value for w in at.warning]
+    at.file_uploader(key="train_upload").set_value(("two.txt", "🤗 🤗\n🤗".encode(), "text/plain")).run()
+    at.button(key="train_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.success

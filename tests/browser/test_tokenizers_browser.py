@@ -70,5 +70,6 @@ def test_every_tab_opens_and_is_screenshotted(lab_url, page, lang):
         tabs.nth(index).click()
         page.wait_for_timeout(400)
         wait_until_idle(page, 120_000)
+        assert tabs.nth(index).get_attribute("aria-selected") == "true", index  # every click lands
         assert page.locator('[data-testid="stException"]').count() == 0, index
         save_full_screenshot(page, SCREENSHOTS / f"tokenizers_lab-tab{index}-{lang}.png")

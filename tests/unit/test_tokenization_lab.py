@@ -96,7 +96,7 @@ def test_syllables_and_words_baselines():
     text = "Tôi yêu Việt Nam"
     words = catalog.segment_words(text)
     assert ("Việt Nam", 8, 16) in words
-    for word, start, end in catalog.segment_words("Xin chào <b>Việt   Nam</b>!"):
+    for _word, start, end in catalog.segment_words("Xin chào <b>Việt   Nam</b>!"):
         assert start <= end
 
 
@@ -203,6 +203,7 @@ def test_shown_code_runs(monkeypatch, capsys):
     for snippet in snippets:
         exec(compile(runnable_offline(snippet), "<snippet>", "exec"), {})
     printed = capsys.readouterr().out
+    assert f"BERT WordPiece (uncased) {compare.tokenize('bert', VIETNAMESE).count} " in printed  # the app's count
     assert "tax x4.13" in printed
     assert "['token', '##ization']" in printed
 

@@ -24,7 +24,7 @@ from lib.tokenization.training import (
     loading_code,
     readable_token,
     to_json,
-    tokens_per_word,
+    tokens_per_syllable,
     train_tokenizer,
     training_code,
     vocab_size_sweep,
@@ -150,12 +150,12 @@ def test_below_the_alphabet_bpe_keeps_the_alphabet_and_unigram_is_raised_to_it(l
 
 def test_trained_bpe_beats_characters_on_held_out(split, bpe_1000):
     held = split[1]
-    per_word = tokens_per_word(bpe_1000.tokenizer, held)
+    per_word = tokens_per_syllable(bpe_1000.tokenizer, held)
     chars = characters_per_word(held)
     assert 1.0 <= per_word < chars
     assert per_word < 0.6 * chars  # by a wide margin, not a rounding error
     with pytest.raises(ValueError):
-        tokens_per_word(bpe_1000.tokenizer, ["", "   "])
+        tokens_per_syllable(bpe_1000.tokenizer, ["", "   "])
 
 
 def test_larger_vocab_means_fewer_tokens_per_word(split):
@@ -165,12 +165,12 @@ def test_larger_vocab_means_fewer_tokens_per_word(split):
     bpe = vocab_size_sweep(train, held, "bpe", sizes)
     seconds = time.perf_counter() - start
     assert [p.requested for p in bpe] == sizes and [p.vocab_size for p in bpe] == sizes
-    per_word = [p.tokens_per_word for p in bpe]
+    per_word = [p.tokens_per_syllable for p in bpe]
     assert per_word == sorted(per_word, reverse=True) and len(set(per_word)) == len(per_word)
     assert seconds < 10  # ~0.3 s for five sizes on this machine
     for algorithm in ("wordpiece", "unigram"):
         points = vocab_size_sweep(train, held, algorithm, sizes, pre_tokenizer="metaspace")
-        per_word = [p.tokens_per_word for p in points]
+        per_word = [p.tokens_per_syllable for p in points]
         assert per_word == sorted(per_word, reverse=True) and per_word[0] > per_word[-1]
 
 
