@@ -136,3 +136,13 @@ for name, run in (("fast", fast.encode_batch), ("slow", lambda batch: slow(batch
     run(texts)
     print(f"{name}: {megabytes / (time.perf_counter() - start):.2f} MB/s")
 """
+
+
+def bytes_code(word: str) -> str:
+    spec = catalog.spec("bert")
+    return "\n".join([
+        f"word = {_text_literal(word)}",
+        'print([(ch, len(ch.encode("utf-8"))) for ch in word])  # "ệ" is 3 bytes: byte-level BPE sees 3 symbols',
+        "", "from tokenizers import Tokenizer", "", *_load_lines(spec),
+        'print(tokenizer.normalizer.normalize_str("ma má mà mả mã mạ"))  # BERT uncased: six words, one spelling',
+    ]) + "\n"

@@ -182,6 +182,7 @@ def cost_lab() -> None:
     with learner_errors():
         accents = "ma má mà mả mã mạ"
         st.markdown(t("tok_accents_demo", text=accents, normalized=catalog.load("bert").normalizer.normalize_str(accents)))
+        show_code(code.bytes_code(word or "Việt"))
 
     st.subheader(t("tok_nfc_title"))
     st.markdown(read("labs/tokenizers/nfc_nfd.md"))

@@ -199,6 +199,7 @@ def test_shown_code_runs(monkeypatch, capsys):
         code.bpe_code("low lower newest", 20),
         code.wordpiece_code("tokenization nguyễn"),
         code.unigram_code("Việt Nam"),
+        code.bytes_code("Việt"),
     ]
     for snippet in snippets:
         exec(compile(runnable_offline(snippet), "<snippet>", "exec"), {})
@@ -206,6 +207,7 @@ def test_shown_code_runs(monkeypatch, capsys):
     assert f"BERT WordPiece (uncased) {compare.tokenize('bert', VIETNAMESE).count} " in printed  # the app's count
     assert "tax x4.13" in printed
     assert "['token', '##ization']" in printed
+    assert "ma ma ma ma ma ma" in printed and "('ệ', 3)" in printed
 
 
 def test_shown_code_keeps_long_text_short():
