@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 MAX_CHARS = 200_000  # enough for a chapter; the lab still answers within a second or two
 
 
-class TextProblem(ValueError):
-    """A text the widget cannot work on; `key` is a string-catalogue key, `values` fill it in."""
+class InputProblem(ValueError):
+    """An input (text, file, image, audio) a widget cannot work on; `key` is a catalogue key, `values` fill it in."""
 
     def __init__(self, key: str, **values: object):
         super().__init__(key)
@@ -34,32 +34,32 @@ def decode_upload(data: bytes) -> str:
     guess turns Vietnamese into mojibake that the learner would then tokenize.
     """
     if not data.strip():
-        raise TextProblem("text_upload_empty")
+        raise InputProblem("text_upload_empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise TextProblem("text_upload_not_utf8") from None
+            raise InputProblem("text_upload_not_utf8") from None
     if b"\x00" in data[:8192]:
-        raise TextProblem("text_upload_binary")
+        raise InputProblem("text_upload_binary")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TextProblem("text_upload_not_utf8") from None
+        raise InputProblem("text_upload_not_utf8") from None
     sample = text[:8192]
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
     if controls > 0.05 * len(sample):
-        raise TextProblem("text_upload_binary")
+        raise InputProblem("text_upload_binary")
     return text
 
 
 def prepare(text: str, max_chars: int = MAX_CHARS) -> PreparedText:
-    """The text a widget will process, with notices; empty text is a TextProblem.
+    """The text a widget will process, with notices; empty text is a InputProblem.
 
     Blank text is processed (byte-level BPE turns spaces into tokens, worth seeing) with a notice.
     """
     if not text:
-        raise TextProblem("text_empty")
+        raise InputProblem("text_empty")
     notices: list[tuple[str, dict]] = []
     if not text.strip():
         notices.append(("text_only_spaces", {}))

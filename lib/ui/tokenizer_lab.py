@@ -8,7 +8,7 @@ from lib.charts import token_counts_bar, token_tax_bars
 from lib.environment import hub_offline
 from lib.i18n import current_lang, read, t, translate
 from lib.models.registry import is_valid_hub_id
-from lib.text_input import MAX_CHARS, TextProblem, decode_upload, prepare
+from lib.text_input import MAX_CHARS, InputProblem, decode_upload, prepare
 from lib.tokenization import catalog, code, compare, cost, stages
 from lib.tokenization.presets import PRESETS
 from lib.ui.model_picker import cached_hub_problem
@@ -52,7 +52,7 @@ def _apply_upload() -> None:
         return
     try:
         text = decode_upload(upload.getvalue())
-    except TextProblem as problem:
+    except InputProblem as problem:
         st.session_state["tok_upload_problem"] = (problem.key, problem.values)
         return
     if len(text) > MAX_CHARS:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.models.loader import PackMissing
-from lib.text_input import TextProblem
+from lib.text_input import InputProblem
 
 
 def show_code(code: str, expanded: bool = False) -> None:
@@ -22,7 +22,7 @@ def learner_errors():
     """Turns the problems a learner can cause (or a missing pack part) into a message, not a traceback."""
     try:
         yield
-    except TextProblem as problem:
+    except InputProblem as problem:
         st.warning(t(problem.key, **problem.values))
     except PackMissing as missing:
         st.warning(t("pack_part_missing", part=missing.component_id))

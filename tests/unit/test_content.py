@@ -11,7 +11,7 @@ VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầ�
 STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*["']([a-z0-9_]+)["']""")
 STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*f["']([a-z0-9_]+)\{""")
 # lib/ raises problems and notices as catalogue keys for the page to translate
-STRING_KEY_AS_PROBLEM = re.compile(r"""(?:TextProblem\(|\(\(|= \()\s*["'](text_[a-z0-9_]+)["']""")
+STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|\(\(|= \()\s*["']((?:text|image|audio|media)_[a-z0-9_]+)["']""")
 
 
 def test_same_content_files_in_both_languages():

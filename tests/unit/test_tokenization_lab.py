@@ -6,7 +6,7 @@ import pytest
 
 from lib.models.pack import component, status
 from lib.sections import ROOT
-from lib.text_input import MAX_CHARS, TextProblem, decode_upload, prepare
+from lib.text_input import MAX_CHARS, InputProblem, decode_upload, prepare
 from lib.tokenization import catalog, code, compare, cost, stages
 from lib.ui.token_view import chips_html
 
@@ -159,10 +159,10 @@ def test_text_input_decoding_and_limits():
                       (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text_upload_binary"),
                       (bytes(range(1, 32)) * 50, "text_upload_binary"),
                       ("café à la carte".encode("cp1252"), "text_upload_not_utf8")]:
-        with pytest.raises(TextProblem) as problem:
+        with pytest.raises(InputProblem) as problem:
             decode_upload(data)
         assert problem.value.key == key
-    with pytest.raises(TextProblem, match="text_empty"):
+    with pytest.raises(InputProblem, match="text_empty"):
         prepare("")
     assert prepare("   ").notices == [("text_only_spaces", {})]
     long = prepare("a" * (MAX_CHARS + 5))
