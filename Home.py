@@ -1,9 +1,15 @@
 """Entry point: page config, language switch and navigation built from the map (lib/sections.py)."""
-import streamlit as st
+import os
 
-from lib.environment import hub_offline
-from lib.i18n import language_selector, t
-from lib.sections import GROUPS, pages_by_group
+# Before torch is first imported (lazily, by a widget): with several learners on two cores,
+# torch's busy-waiting threads made generation 7-10x slower (bench/chat_first_token.py).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import streamlit as st  # noqa: E402
+
+from lib.environment import hub_offline  # noqa: E402
+from lib.i18n import language_selector, t  # noqa: E402
+from lib.sections import GROUPS, pages_by_group  # noqa: E402
 
 st.set_page_config(page_icon="🤗", layout="wide")
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_BUDGET_MB = 800  # one large model (~500 MB) plus small ones: peak RSS ~1.4 GB with every task
+DEFAULT_BUDGET_MB = 1500  # e5, the sentiment classifier and SmolLM2 together (~1.48 GB): the NLP tab uses two
+# of them at once, and a budget that cannot hold both reloads a model (8 s) on every rerun
 
 
 def budget_from_env() -> int:
@@ -22,15 +23,18 @@ def budget_from_env() -> int:
     return int(os.environ.get("HHF_MODEL_BUDGET_MB", DEFAULT_BUDGET_MB)) * 1_000_000
 
 
-def estimate_bytes(obj: Any) -> int:
-    """Bytes held by a model's tensors (parameters and buffers), found without importing torch."""
+def estimate_bytes(obj: Any) -> dict[int, int]:
+    """Bytes held by a model's tensors (parameters and buffers) by storage address, found without
+    importing torch. Keyed by address so that a pipeline cached beside its own model (the same
+    tensors) is not counted twice."""
     model = getattr(obj, "model", obj)  # a pipeline holds its model in .model
-    total = 0
+    sizes: dict[int, int] = {}
     for attribute in ("parameters", "buffers"):
         tensors = getattr(model, attribute, None)
         if callable(tensors):
-            total += sum(t.numel() * t.element_size() for t in tensors())
-    return total
+            for tensor in tensors():
+                sizes[tensor.data_ptr()] = tensor.numel() * tensor.element_size()
+    return sizes
 
 
 def _return_memory_to_the_system() -> None:
@@ -48,11 +52,12 @@ def _return_memory_to_the_system() -> None:
 @dataclass
 class _Entry:
     value: Any
-    nbytes: int
+    sizes: dict[int, int]  # storage address -> bytes
 
 
 class ModelCache:
-    def __init__(self, budget_bytes: int | None = None, sizer: Callable[[Any], int] = estimate_bytes):
+    def __init__(self, budget_bytes: int | None = None,
+                 sizer: Callable[[Any], int | dict[int, int]] = estimate_bytes):
         self.budget = budget_from_env() if budget_bytes is None else budget_bytes
         self._sizer = sizer
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
@@ -74,10 +79,12 @@ class ModelCache:
                     self._entries.move_to_end(key)
                     return self._entries[key].value
             value = factory()
-            nbytes = self._sizer(value)
+            sizes = self._sizer(value)
+            if isinstance(sizes, int):  # a sizer may also give one total for the value
+                sizes = {id(value): sizes}
             with self._lock:
                 self.loads += 1
-                self._entries[key] = _Entry(value, nbytes)
+                self._entries[key] = _Entry(value, sizes)
                 self._evict(keep=key)
             return value
 
@@ -92,7 +99,11 @@ class ModelCache:
             _return_memory_to_the_system()
 
     def used_bytes(self) -> int:
-        return sum(entry.nbytes for entry in self._entries.values())
+        """Every tensor storage counted once, however many entries hold it."""
+        held: dict[int, int] = {}
+        for entry in self._entries.values():
+            held.update(entry.sizes)
+        return sum(held.values())
 
     def keys(self) -> list[str]:
         """Cached keys, least recently used first."""

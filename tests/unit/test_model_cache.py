@@ -1,6 +1,8 @@
 import threading
 import time
 
+import pytest
+
 from lib.models.cache import ModelCache
 
 
@@ -76,3 +78,18 @@ def test_a_failing_factory_caches_nothing():
         except OSError:
             pass
     assert cache.keys() == [] and cache.loads == 0
+
+
+def test_a_pipeline_beside_its_model_is_counted_once():
+    torch = pytest.importorskip("torch")
+
+    class Pipeline:  # what transformers' pipelines look like to the cache: the model in .model
+        def __init__(self, model):
+            self.model = model
+
+    model = torch.nn.Linear(1000, 1000)  # 4 MB of float32
+    cache = ModelCache(budget_bytes=6_000_000)
+    cache.get("model", lambda: model)
+    cache.get("pipeline", lambda: Pipeline(model))
+    assert cache.used_bytes() == sum(p.numel() * 4 for p in model.parameters())
+    assert cache.evictions == []  # 4 MB, not 8 MB: nothing had to go
