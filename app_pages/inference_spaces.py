@@ -1,4 +1,16 @@
-"""inference_spaces page: the lesson for its leaves of the map."""
-from lib.ui.lesson import lesson_page
+"""Inference: generate, chat, classify digits, recognise and synthesise speech, search by meaning."""
+from lib.ui import inference_lab as lab
+from lib.ui.lesson import lab_page
 
-lesson_page("inference_spaces")
+lab_page(
+    "inference_spaces",
+    labs=[],
+    leaf_labs={
+        "text_generation": [lab.generation_lab],
+        "image_classification": [lab.digits_lab],
+        "speech_recognition": [lab.asr_lab],
+        "conversational": [lab.chat_lab],
+        "embeddings": [lab.embeddings_lab],
+        "text_to_speech": [lab.tts_lab],
+    },
+)

@@ -1,4 +1,15 @@
-"""transformers_pipelines page: the lesson for its leaves of the map."""
-from lib.ui.lesson import lesson_page
+"""Transformers and pipelines: run text tasks, open a model up, watch attention."""
+from lib.i18n import t
+from lib.ui import transformers_lab as lab
+from lib.ui.lesson import lab_page
 
-lesson_page("transformers_pipelines")
+lab_page(
+    "transformers_pipelines",
+    labs=[(t("tf_tab_anatomy"), lab.anatomy_lab), (t("tf_tab_attention"), lab.attention_lab)],
+    leaf_labs={
+        "nlp": [lab.sentiment_lab, lab.zero_shot_lab, lab.ner_lab, *map(lab.hub_only_lab, (
+            "fill-mask", "question-answering", "summarization", "translation"))],
+        "vision": [lab.hub_only_lab("object-detection")],
+        "multimodal": [lab.hub_only_lab("zero-shot-image-classification")],
+    },
+)

@@ -155,3 +155,69 @@ def lines_chart(series: dict[str, tuple[list[float], list[float]]], x_title: str
                          annotation_position="top left")
     figure.update_layout(xaxis_title=x_title, yaxis_title=y_title)
     return _compact(figure, 420)
+
+
+def score_bars(labels: list[str], scores: list[float], axis: str) -> go.Figure:
+    """A classifier's scores, best first, as horizontal bars (sentiment, zero-shot, digits)."""
+    figure = go.Figure(go.Bar(x=scores, y=labels, orientation="h", marker_color="#2563EB",
+                              text=[f"{s:.1%}" for s in scores], textposition="auto"))
+    figure.update_layout(xaxis={"title": {"text": axis}, "range": [0, 1]}, yaxis={"autorange": "reversed", "type": "category"})
+    return _compact(figure, 80 + 30 * len(labels))
+
+
+def next_token_stages(result, stage_titles: dict[str, str], axis: str) -> go.Figure:
+    """One panel per sampling stage (raw, repetition penalty, temperature, top-k, top-p): the same
+    candidate tokens' probabilities before and after each filter."""
+    from plotly.subplots import make_subplots
+
+    stages = result.stages
+    figure = make_subplots(rows=1, cols=len(stages), shared_yaxes=True, horizontal_spacing=0.02,
+                           subplot_titles=[stage_titles.get(s.name, s.name) for s in stages])
+    labels = [repr(token.text)[1:-1] or "∅" for token in stages[0].top]
+    for column, stage in enumerate(stages, start=1):
+        probability = {token.token_id: token.probability for token in stage.top}
+        values = [probability.get(token.token_id, 0.0) for token in stages[0].top]
+        figure.add_bar(x=values, y=labels, orientation="h", marker_color="#7C3AED", showlegend=False,
+                       text=[f"{v:.0%}" if v >= 0.01 else "" for v in values], textposition="auto", row=1, col=column)
+    figure.update_yaxes(autorange="reversed", type="category")
+    figure.update_xaxes(range=[0, 1], title_text=axis)
+    return _compact(figure, 120 + 24 * len(labels))
+
+
+def scatter_2d(x, y, labels: list[str]) -> go.Figure:
+    """Sentences as points: close points are sentences the model finds similar."""
+    figure = go.Figure(go.Scatter(x=list(x), y=list(y), mode="markers+text", text=[label[:30] for label in labels],
+                                  hovertext=labels, hoverinfo="text", textposition="top center",
+                                  marker={"size": 11, "color": "#059669"}))
+    figure.update_layout(xaxis={"showticklabels": False}, yaxis={"showticklabels": False})
+    return _compact(figure, 440)
+
+
+def heatmap(matrix, labels: list[str], title: str, x_labels: list[str] | None = None) -> go.Figure:
+    """A labelled square (or rectangular) matrix: similarities, attention weights."""
+    short = [label[:24] for label in labels]
+    figure = go.Figure(go.Heatmap(z=matrix, x=[label[:24] for label in x_labels] if x_labels else short, y=short,
+                                  colorscale="Blues", colorbar={"title": {"text": title}}))
+    figure.update_layout(yaxis={"autorange": "reversed", "type": "category"}, xaxis={"type": "category"})
+    return _compact(figure, 440)
+
+
+def parameter_treemap(nodes: list[dict], hover: str) -> go.Figure:
+    """A model's parameters by module: each box's area is its parameter count.
+
+    `hover` is a Plotly hover template in the learner's language, e.g. "%{label}<br>%{value:,} tham số".
+    """
+    figure = go.Figure(go.Treemap(ids=[n["id"] for n in nodes], labels=[n["label"] for n in nodes],
+                                  parents=[n["parent"] for n in nodes], values=[n["params"] for n in nodes],
+                                  branchvalues="total", hovertemplate=hover + "<extra></extra>"))
+    return _compact(figure, 520)
+
+
+def params_by_year(table, params_title: str, year_title: str) -> go.Figure:
+    """Famous models by year and size (log scale), coloured by family: how fast models grew."""
+    figure = go.Figure()
+    for family, rows in table.groupby("family"):
+        figure.add_scatter(name=family, x=rows["year"], y=rows["params"], text=rows["name"], mode="markers+text",
+                           textposition="top center", marker={"size": 12})
+    figure.update_layout(xaxis_title=year_title, yaxis={"title": {"text": params_title}, "type": "log"})
+    return _compact(figure, 420)

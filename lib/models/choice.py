@@ -13,19 +13,19 @@ PACK_IDS = {c.id for c in COMPONENTS}
 class ModelChoice:
     """A model to run: a pack folder (offline) or a Hub repo id (online)."""
 
-    source: str  # "pack" or "hub"
+    source: str  # "pack" (built into .cache/pack), "package" (a library's bundled model) or "hub"
     id: str
 
     @property
     def location(self) -> str:
         """What from_pretrained / pipeline(model=...) takes: a local folder or a Hub id."""
-        return str(component(self.id).path) if self.source == "pack" else self.id
+        return str(component(self.id).path) if self.source == "pack" else self.id  # a package loads itself
 
 
 def choices(task_id: str, online: bool) -> list[ModelChoice]:
     """The pack's built models for the task first, then (online only) the curated Hub models."""
-    offline = [ModelChoice("pack", m.id) for m in registry.offline_models(task_id)
-               if m.id in PACK_IDS and status(component(m.id)) == "ready"]
+    offline = [ModelChoice("pack" if m.id in PACK_IDS else "package", m.id) for m in registry.offline_models(task_id)
+               if m.id not in PACK_IDS or status(component(m.id)) == "ready"]  # packages ship their model
     hub = [ModelChoice("hub", m.id) for m in registry.hub_models(task_id)] if online else []
     return offline + hub
 

@@ -30,7 +30,7 @@ def model_picker(task_id: str, key: str) -> ModelChoice | None:
     def label(choice: ModelChoice | str) -> str:  # uses the captured lang: Streamlit may call it later
         if choice == OTHER:
             return translate(lang, "picker_other")
-        offline = choice.source == "pack"
+        offline = choice.source != "hub"
         tag = translate(lang, "picker_offline_tag") if offline else translate(lang, "picker_hub_tag")
         return f"{choice.id} · {tag}"
 
@@ -49,7 +49,7 @@ def model_picker(task_id: str, key: str) -> ModelChoice | None:
         if problem:
             st.warning(t(problem, model=picked.id))
             return None
-    if picked.source == "pack":
+    if picked.source != "hub":
         card = registry.card(picked.id, lang)
         st.caption(f"{card['summary']} {card['bad']}")
     return picked

@@ -8,10 +8,10 @@ from lib.i18n import CONTENT_DIR, content, content_files, glossary, leaf_words, 
 from lib.sections import AREAS, LANGS, PAGES, all_leaves
 
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
-STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*["']([a-z0-9_]+)["']""")
+STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\([\w.]+(?:\(\))?(?: or "\w+")?,)\s*["']([a-z0-9_]+)["']""")
 STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*f["']([a-z0-9_]+)\{""")
 # lib/ raises problems and notices as catalogue keys for the page to translate
-STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|\(\(|= \()\s*["']((?:text|image|audio|media)_[a-z0-9_]+)["']""")
+STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation)_[a-z0-9_]+)["']""")
 
 
 def test_same_content_files_in_both_languages():

@@ -14,9 +14,11 @@ def pack_ready(monkeypatch):
 def test_offline_offers_only_pack_models_and_nothing_for_hub_only_tasks(pack_ready):
     for task in registry.tasks():
         offered = choice.choices(task.id, online=False)
-        assert all(c.source == "pack" for c in offered)
-        # Vietnamese NER runs offline through underthesea (a library, not a pack folder).
-        assert (not offered) == (task.id in HUB_ONLY | {"token-classification"}), task.id
+        assert all(c.source in ("pack", "package") for c in offered)
+        assert (not offered) == (task.id in HUB_ONLY), task.id
+    # Vietnamese NER and espeak-ng run offline through a library's own model, not a pack folder
+    assert [(c.source, c.id) for c in choice.choices("token-classification", online=False)] == [
+        ("package", "underthesea-ner")]
     assert [c.id for c in choice.choices("text-classification", online=False)] == ["sentiment-e5-vi-en"]
 
 

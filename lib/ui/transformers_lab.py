@@ -1,0 +1,162 @@
+"""Transformers lab widgets: text tasks, Hub-only tasks explained, model anatomy, attention."""
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts
+from lib.i18n import current_lang, read, t, translate
+from lib.models import registry
+from lib.ui.model_picker import model_picker
+from lib.ui.widgets import filled, learner_errors, show_code
+
+PLOTLY = {"displaylogo": False}
+ENTITY_COLOURS = {"PER": "#FDE68A", "LOC": "#BBF7D0", "ORG": "#BFDBFE", "MISC": "#FBCFE8"}
+
+
+def sentiment_lab() -> None:
+    from lib.inference import text_tasks
+
+    st.subheader(t("sent_title"))
+    st.markdown(read("labs/transformers/sentiment.md"))
+    if model_picker("text-classification", key="sent_model") is None:
+        return
+    text = st.text_area(t("sent_text"), value=translate(current_lang(), "sent_default"), max_chars=5_000,
+                        key="sent_text", height=90)
+    if not filled(text):
+        return
+    with learner_errors(), st.spinner(t("working")):
+        result = text_tasks.classify_sentiment([text])[0]
+        st.plotly_chart(charts.score_bars([t(f"sent_label_{label.lower()}") for label, _ in result],
+                                          [score for _, score in result], t("score_axis")),
+                        config=PLOTLY, key="sent_scores")
+        if result.truncated:
+            st.info(t("text_truncated_model", limit=512))  # e5's max_position_embeddings
+        show_code(text_tasks.code_sentiment([text]))
+
+
+def zero_shot_lab() -> None:
+    from lib.inference import text_tasks
+
+    st.subheader(t("zs_title"))
+    st.markdown(read("labs/transformers/zero_shot.md"))
+    if model_picker("zero-shot-classification", key="zs_model") is None:
+        return
+    lang = current_lang()
+    text = st.text_area(t("zs_text"), value=translate(lang, "zs_default"), max_chars=3_000, key="zs_text", height=80)
+    labels = st.text_input(t("zs_labels"), value=translate(lang, "zs_labels_default"), max_chars=500, key="zs_labels",
+                           help=t("zs_labels_help"))
+    if not filled(text):
+        return
+    with learner_errors(), st.spinner(t("working")):
+        scores = text_tasks.zero_shot_by_embedding(text, labels.split(","))
+        st.plotly_chart(charts.score_bars([label for label, _ in scores], [score for _, score in scores],
+                                          t("score_axis")), config=PLOTLY, key="zs_scores")
+        st.caption(t("zs_honest"))
+        show_code(text_tasks.code_zero_shot(text, text_tasks.clean_labels(labels.split(","))))
+
+
+def ner_lab() -> None:
+    from lib.inference import text_tasks
+
+    st.subheader(t("ner_title"))
+    st.markdown(read("labs/transformers/ner.md"))
+    if model_picker("token-classification", key="ner_model") is None:
+        return
+    text = st.text_area(t("ner_text"), value=translate(current_lang(), "ner_default"), max_chars=3_000,
+                        key="ner_text", height=80)
+    if not filled(text):
+        return
+    with learner_errors(), st.spinner(t("working")):
+        entities = text_tasks.vietnamese_ner(text)
+        st.html(entities_html(text, entities))
+        if entities:
+            st.dataframe(pd.DataFrame([{t("ner_col_text"): e.text, t("ner_col_label"): e.label,
+                                        t("ner_col_start"): e.start, t("ner_col_end"): e.end} for e in entities]),
+                         hide_index=True)
+        else:
+            st.info(t("ner_none"))
+        st.caption(t("ner_honest"))
+        show_code(text_tasks.code_ner(text))
+
+
+def entities_html(text: str, entities) -> str:
+    """The learner's text with each entity highlighted and labelled; everything escaped."""
+    parts, position = [], 0
+    for entity in entities:
+        parts.append(escape(text[position:entity.start]))
+        colour = ENTITY_COLOURS.get(entity.label, "#E5E7EB")
+        parts.append(f'<mark style="background:{colour};color:#111827;padding:1px 4px;border-radius:4px">'
+                     f"{escape(text[entity.start:entity.end])} <b>{escape(entity.label)}</b></mark>")
+        position = entity.end
+    parts.append(escape(text[position:]))
+    return '<div style="line-height:2">' + "".join(parts) + "</div>"
+
+
+def hub_only_lab(task_id: str):
+    """A task no pack model can do: say so, show the code, run it when online."""
+    def widget() -> None:
+        lang = current_lang()
+        st.subheader(registry.task_text(task_id, lang)["title"])
+        choice = model_picker(task_id, key=f"hub_{task_id}")
+        if choice is not None:  # online: the curated Hub models
+            st.info(t("hub_only_online", model=choice.id))
+            from lib.models.choice import hub_code
+
+            st.code(hub_code(task_id), language="python")
+    widget.__name__ = widget.__qualname__ = f"hub_only_{task_id.replace('-', '_')}"  # a distinct fragment per task
+    return widget
+
+
+# --- model anatomy and attention ------------------------------------------------------------
+
+def anatomy_lab() -> None:
+    from lib.inference import anatomy
+
+    st.subheader(t("anatomy_title"))
+    st.markdown(read("labs/transformers/anatomy.md"))
+    keys = anatomy.model_keys()
+    lang = current_lang()
+    model_key = st.segmented_control(t("anatomy_model"), keys, default=keys[0], key="anatomy_model",
+                                     format_func=lambda k: anatomy.summary(k)["name"])
+    with learner_errors(), st.spinner(t("working")):
+        summary = anatomy.summary(model_key or keys[0])
+        columns = st.columns(4)
+        for column, field in zip(columns, ("params", "layers", "hidden", "heads"), strict=True):
+            value = summary["total_params"] if field == "params" else summary[field]
+            column.metric(t(f"anatomy_{field}"), t("number", value=value))
+        st.caption(t("anatomy_family", family=translate(lang, f"anatomy_family_{summary['family'].replace('-', '_')}"),
+                     auto=summary["auto_class"], task=summary["task"], year=summary["year"]))
+        st.plotly_chart(charts.parameter_treemap(anatomy.parameter_tree(model_key or keys[0]), t("anatomy_hover")),
+                        config=PLOTLY, key="anatomy_tree")
+        table = pd.DataFrame([anatomy.summary(k) for k in keys]).rename(columns={"total_params": "params"})
+        st.plotly_chart(charts.params_by_year(table, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
+                        key="anatomy_years")
+        show_code(anatomy.anatomy_code(model_key or keys[0]))
+
+
+def attention_lab() -> None:
+    from lib.inference import attention
+
+    st.subheader(t("attn_title"))
+    st.markdown(read("labs/transformers/attention.md"))
+    lang = current_lang()
+    component = st.segmented_control(t("attn_model"), ["multilingual-e5-small", "all-minilm-l6-v2"],
+                                     default="multilingual-e5-small", key="attn_model")
+    text = st.text_input(t("attn_text"), value=translate(lang, "attn_default"), max_chars=400, key="attn_text")
+    if not filled(text):
+        return
+    with learner_errors(), st.spinner(t("working")):
+        maps = attention.attention_maps(component or "multilingual-e5-small", text)
+        if maps.truncated:
+            st.info(t("attn_truncated", limit=len(maps.tokens)))
+        layers, heads = maps.weights.shape[:2]
+        left, right = st.columns(2)
+        layer = left.slider(t("attn_layer"), 1, layers, layers, key="attn_layer")
+        head = right.select_slider(t("attn_head"), options=["avg", *range(1, heads + 1)], value="avg", key="attn_head",
+                                   format_func=lambda h: translate(lang, "attn_average") if h == "avg" else str(h))
+        weights = attention.head_average(maps.weights, layer - 1) if head == "avg" else maps.weights[layer - 1, head - 1]
+        st.plotly_chart(charts.heatmap(weights, maps.tokens, t("attn_weight")), config=PLOTLY, key="attn_map")
+        show_code(attention.attention_code(component or "multilingual-e5-small", text))

@@ -1,0 +1,93 @@
+"""The Transformers and Inference pages as a learner uses them, on the real offline pack."""
+import io
+import subprocess
+import wave
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.i18n import translate
+from lib.sections import LANGS, ROOT
+
+pytestmark = pytest.mark.pack
+
+
+def open_page(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=300)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    return at.run()
+
+
+def open_tab(at: AppTest, page: str, title_end: str) -> AppTest:
+    label = next(tab.label for tab in at.tabs if tab.label.endswith(title_end))
+    at.session_state[f"{page}_tab_{at.session_state['lang']}"] = label
+    return at.run()
+
+
+def wav_bytes(samples: np.ndarray, rate: int = 16_000) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("page", ["transformers_pipelines", "inference_spaces"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_tab_opens_without_error(page, lang):
+    at = open_page(page, lang)
+    for tab in list(at.tabs):
+        at.session_state[f"{page}_tab_{lang}"] = tab.label
+        at.run()
+        assert not at.exception, (tab.label, [e.message for e in at.exception])
+
+
+def test_text_tasks_give_scores_entities_and_refuse_blank_text():
+    at = open_tab(open_page("transformers_pipelines", "vi"), "transformers_pipelines", "(NLP)")
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.get("plotly_chart")) >= 2  # sentiment and zero-shot scores
+    entities = " ".join(h.proto.body for h in at.get("html"))
+    assert "Hồ Chí Minh" in entities and "PER" in entities and "LOC" in entities
+    at.text_area(key="sent_text").set_value("   ").run()
+    assert translate("vi", "text_empty") in [w.value for w in at.warning]
+    at.text_input(key="zs_labels").set_value(" , ,").run()
+    assert translate("vi", "zero_shot_no_labels") in [w.value for w in at.warning]
+
+
+def test_digits_sample_and_bad_uploads():
+    at = open_tab(open_page("inference_spaces", "en"), "inference_spaces", "Image classification")
+    assert any("The model says **" in s.value for s in at.success)
+    at.file_uploader(key="digits_upload").upload("cat.png", b"not really a png", "image/png").run()
+    assert not at.exception
+    assert translate("en", "image_not_image") in [w.value for w in at.warning]
+
+
+def test_speech_recognition_hears_espeak_and_refuses_silence(tmp_path):
+    at = open_tab(open_page("inference_spaces", "en"), "inference_spaces", "Speech recognition")
+    path = tmp_path / "hello.wav"
+    subprocess.run(["espeak-ng", "-v", "en", "-w", str(path), "hello world, this is a test"], check=True)
+    at.file_uploader(key="asr_upload").upload("hello.wav", path.read_bytes(), "audio/wav").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "hello" in " ".join(t.value for t in at.text).lower()
+    at.file_uploader(key="asr_upload").set_value(("silence.wav", wav_bytes(np.zeros(32_000)), "audio/wav")).run()
+    assert translate("en", "audio_silent") in [w.value for w in at.warning]
+
+
+def test_chat_answers_and_keeps_the_conversation():
+    at = open_tab(open_page("inference_spaces", "en"), "inference_spaces", "Conversational AI")
+    at.chat_input(key="chat_input").set_value("What is the capital of France?").run()
+    assert not at.exception, [e.message for e in at.exception]
+    messages = at.session_state["chat_messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant"] and messages[1]["content"].strip()
+
+
+def test_speech_synthesis_plays_audio():
+    at = open_tab(open_page("inference_spaces", "vi"), "inference_spaces", "giọng nói")
+    at.button(key="tts_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.get("audio")
