@@ -36,10 +36,10 @@ def free_text_choice(text: str) -> ModelChoice | None:
     return ModelChoice("hub", text) if registry.is_valid_hub_id(text) else None
 
 
-def hub_code(task_id: str) -> str:
-    """The minimal code that runs the task with its first curated Hub model, once online."""
+def hub_code(task_id: str, model_id: str | None = None) -> str:
+    """The minimal code that runs the task with a Hub model (the first curated one by default), once online."""
     task = registry.task(task_id)
-    model_id = task.hub[0]
+    model_id = model_id or task.hub[0]
     if task.pipeline:
         return (f'from transformers import pipeline\n\nrunner = pipeline("{task.pipeline}", model="{model_id}")\n'
                 f"print(runner(...))  # your input here")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
-from lib.ui.model_picker import model_picker
+from lib.ui.model_picker import model_picker, runs_here
 from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
 
 CHAT_KEY = "chat_messages"
@@ -42,7 +42,8 @@ def generation_lab() -> None:
 
     st.subheader(t("gen_title"))
     st.markdown(read("labs/inference/generation.md"))
-    if model_picker("text-generation", key="gen_model") is None:
+    choice = model_picker("text-generation", key="gen_model")
+    if choice is None or not runs_here("text-generation", choice):
         return
     prompt = st.text_area(t("gen_prompt"), value=translate(current_lang(), "gen_prompt_default"), max_chars=2_000,
                           key="gen_prompt", height=80)
@@ -87,7 +88,8 @@ def chat_lab() -> None:
 
     st.subheader(t("chat_title"))
     st.markdown(read("labs/inference/chat.md"))
-    if model_picker("chat", key="chat_model") is None:
+    choice = model_picker("chat", key="chat_model")
+    if choice is None or not runs_here("chat", choice):
         return
     system = st.text_input(t("chat_system"), value=translate(current_lang(), "chat_system_default"), max_chars=500,
                            key="chat_system")
@@ -137,12 +139,14 @@ def digits_lab() -> None:
 
     st.subheader(t("digits_title"))
     st.markdown(read("labs/inference/digits.md"))
-    if model_picker("image-classification", key="digits_model") is None:
+    choice = model_picker("image-classification", key="digits_model")
+    if choice is None or not runs_here("image-classification", choice):
         return
     samples = _digit_samples()
     picked = st.segmented_control(t("digits_sample"), list(range(len(samples))), default=0, key="digits_sample",
                                   format_func=lambda i: str(samples[i][0]))
-    upload = st.file_uploader(t("digits_upload"), type=["png", "jpg", "jpeg", "webp", "bmp"], key="digits_upload")
+    upload = st.file_uploader(t("digits_upload"), type=["png", "jpg", "jpeg", "webp", "bmp"], key="digits_upload",
+                              help=t("upload_limit", mb=st.get_option("server.maxUploadSize")))
     with learner_errors():
         from io import BytesIO
 
@@ -171,11 +175,13 @@ def asr_lab() -> None:
 
     st.subheader(t("asr_title"))
     st.markdown(read("labs/inference/asr.md"))
-    if model_picker("automatic-speech-recognition", key="asr_model") is None:
+    choice = model_picker("automatic-speech-recognition", key="asr_model")
+    if choice is None or not runs_here("automatic-speech-recognition", choice):
         return
     lang = current_lang()
     recorded = st.audio_input(t("asr_record"), key="asr_record")
-    uploaded = st.file_uploader(t("asr_upload"), type=["wav", "mp3", "ogg", "webm", "m4a", "flac"], key="asr_upload")
+    uploaded = st.file_uploader(t("asr_upload"), type=["wav", "mp3", "ogg", "webm", "m4a", "flac"], key="asr_upload",
+                                help=t("upload_limit", mb=st.get_option("server.maxUploadSize")))
     language = st.segmented_control(t("asr_language"), ["auto", "vi", "en"], default="auto", key="asr_language",
                                     format_func=lambda code: translate(lang, f"asr_language_{code}"))
     source = uploaded or recorded
@@ -200,7 +206,8 @@ def tts_lab() -> None:
 
     st.subheader(t("tts_title"))
     st.markdown(read("labs/inference/tts.md"))
-    if model_picker("text-to-speech", key="tts_model") is None:
+    choice = model_picker("text-to-speech", key="tts_model")
+    if choice is None or not runs_here("text-to-speech", choice):
         return
     lang = current_lang()
     voice = st.segmented_control(t("tts_voice"), ["vi", "en"], default=lang, key="tts_voice",
@@ -222,7 +229,8 @@ def embeddings_lab() -> None:
 
     st.subheader(t("emb_title"))
     st.markdown(read("labs/inference/embeddings.md"))
-    if model_picker("feature-extraction", key="emb_model") is None:
+    choice = model_picker("feature-extraction", key="emb_model")
+    if choice is None or not runs_here("feature-extraction", choice):
         return
     query = st.text_input(t("emb_query"), value=translate(current_lang(), "emb_query_default"), max_chars=300,
                           key="emb_query")

@@ -53,3 +53,13 @@ def model_picker(task_id: str, key: str) -> ModelChoice | None:
         card = registry.card(picked.id, lang)
         st.caption(f"{card['summary']} {card['bad']}")
     return picked
+
+
+def runs_here(task_id: str, choice: ModelChoice) -> bool:
+    """True when the widget can run the chosen model in the app (the offline ones); for a Hub
+    model it says so and shows the code to run it in a notebook instead of showing pack results."""
+    if choice.source != "hub":
+        return True
+    st.info(t("picker_hub_in_notebook", model=choice.id))
+    st.code(hub_code(task_id, choice.id), language="python")
+    return False

@@ -9,7 +9,7 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
 from lib.models import registry
-from lib.ui.model_picker import model_picker
+from lib.ui.model_picker import model_picker, runs_here
 from lib.ui.widgets import filled, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
@@ -21,7 +21,8 @@ def sentiment_lab() -> None:
 
     st.subheader(t("sent_title"))
     st.markdown(read("labs/transformers/sentiment.md"))
-    if model_picker("text-classification", key="sent_model") is None:
+    choice = model_picker("text-classification", key="sent_model")
+    if choice is None or not runs_here("text-classification", choice):
         return
     text = st.text_area(t("sent_text"), value=translate(current_lang(), "sent_default"), max_chars=5_000,
                         key="sent_text", height=90)
@@ -42,7 +43,8 @@ def zero_shot_lab() -> None:
 
     st.subheader(t("zs_title"))
     st.markdown(read("labs/transformers/zero_shot.md"))
-    if model_picker("zero-shot-classification", key="zs_model") is None:
+    choice = model_picker("zero-shot-classification", key="zs_model")
+    if choice is None or not runs_here("zero-shot-classification", choice):
         return
     lang = current_lang()
     text = st.text_area(t("zs_text"), value=translate(lang, "zs_default"), max_chars=3_000, key="zs_text", height=80)
@@ -63,7 +65,8 @@ def ner_lab() -> None:
 
     st.subheader(t("ner_title"))
     st.markdown(read("labs/transformers/ner.md"))
-    if model_picker("token-classification", key="ner_model") is None:
+    choice = model_picker("token-classification", key="ner_model")
+    if choice is None or not runs_here("token-classification", choice):
         return
     text = st.text_area(t("ner_text"), value=translate(current_lang(), "ner_default"), max_chars=3_000,
                         key="ner_text", height=80)
@@ -100,12 +103,10 @@ def hub_only_lab(task_id: str):
     def widget() -> None:
         lang = current_lang()
         st.subheader(registry.task_text(task_id, lang)["title"])
-        choice = model_picker(task_id, key=f"hub_{task_id}")
-        if choice is not None:  # online: the curated Hub models
-            st.info(t("hub_only_online", model=choice.id))
-            from lib.models.choice import hub_code
+        choice = model_picker(task_id, key=f"hub_{task_id}")  # offline: says why, shows the code
+        if choice is not None:  # online: the chosen Hub model's code
+            runs_here(task_id, choice)
 
-            st.code(hub_code(task_id), language="python")
     widget.__name__ = widget.__qualname__ = f"hub_only_{task_id.replace('-', '_')}"  # a distinct fragment per task
     return widget
 

@@ -91,3 +91,20 @@ def test_speech_synthesis_plays_audio():
     at.button(key="tts_button").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.get("audio")
+
+
+def test_online_a_hub_model_choice_shows_its_code_not_pack_results(monkeypatch):
+    import lib.ui.model_picker as picker
+    from lib.models.choice import ModelChoice
+
+    monkeypatch.setattr(picker, "hub_problem", lambda model_id: None)
+    picker.cached_hub_problem.clear()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    at = open_tab(open_page("transformers_pipelines", "en"), "transformers_pipelines", "(NLP)")
+    charts_offline = len(at.get("plotly_chart"))
+    hub_model = "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
+    at.selectbox(key="sent_model").set_value(ModelChoice("hub", hub_model)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert translate("en", "picker_hub_in_notebook", model=hub_model) in [i.value for i in at.info]
+    assert any(hub_model in c.value for c in at.code)
+    assert len(at.get("plotly_chart")) == charts_offline - 1  # no pack scores passed off as the Hub model's
