@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts
-from lib.i18n import current_lang, read, t, translate
-from lib.ui.model_picker import model_picker, runs_here
+from lib.i18n import current_lang, t, translate
+from lib.ui.model_picker import lab_intro
 from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
 
 CHAT_KEY = "chat_messages"
@@ -40,10 +40,7 @@ def _strategies(prompt: str, max_new_tokens: int, seed: int, temperature: float,
 def generation_lab() -> None:
     from lib.inference import generation
 
-    st.subheader(t("gen_title"))
-    st.markdown(read("labs/inference/generation.md"))
-    choice = model_picker("text-generation", key="gen_model")
-    if choice is None or not runs_here("text-generation", choice):
+    if not lab_intro(t("gen_title"), "labs/inference/generation.md", "text-generation", key="gen_model"):
         return
     prompt = st.text_area(t("gen_prompt"), value=translate(current_lang(), "gen_prompt_default"), max_chars=2_000,
                           key="gen_prompt", height=80)
@@ -86,10 +83,7 @@ _GENERATING = threading.Lock()  # one answer at a time on a 2-core laptop; other
 def chat_lab() -> None:
     from lib.inference import generation
 
-    st.subheader(t("chat_title"))
-    st.markdown(read("labs/inference/chat.md"))
-    choice = model_picker("chat", key="chat_model")
-    if choice is None or not runs_here("chat", choice):
+    if not lab_intro(t("chat_title"), "labs/inference/chat.md", "chat", key="chat_model"):
         return
     system = st.text_input(t("chat_system"), value=translate(current_lang(), "chat_system_default"), max_chars=500,
                            key="chat_system")
@@ -137,10 +131,7 @@ def digits_lab() -> None:
     from lib.image_input import load_image
     from lib.inference import vision
 
-    st.subheader(t("digits_title"))
-    st.markdown(read("labs/inference/digits.md"))
-    choice = model_picker("image-classification", key="digits_model")
-    if choice is None or not runs_here("image-classification", choice):
+    if not lab_intro(t("digits_title"), "labs/inference/digits.md", "image-classification", key="digits_model"):
         return
     samples = _digit_samples()
     picked = st.segmented_control(t("digits_sample"), list(range(len(samples))), default=0, key="digits_sample",
@@ -173,10 +164,7 @@ def asr_lab() -> None:
     from lib.audio_input import load_audio
     from lib.inference import speech
 
-    st.subheader(t("asr_title"))
-    st.markdown(read("labs/inference/asr.md"))
-    choice = model_picker("automatic-speech-recognition", key="asr_model")
-    if choice is None or not runs_here("automatic-speech-recognition", choice):
+    if not lab_intro(t("asr_title"), "labs/inference/asr.md", "automatic-speech-recognition", key="asr_model"):
         return
     lang = current_lang()
     recorded = st.audio_input(t("asr_record"), key="asr_record")
@@ -204,10 +192,7 @@ def tts_lab() -> None:
     from lib.audio_input import to_wav_bytes
     from lib.inference import speech
 
-    st.subheader(t("tts_title"))
-    st.markdown(read("labs/inference/tts.md"))
-    choice = model_picker("text-to-speech", key="tts_model")
-    if choice is None or not runs_here("text-to-speech", choice):
+    if not lab_intro(t("tts_title"), "labs/inference/tts.md", "text-to-speech", key="tts_model"):
         return
     lang = current_lang()
     voice = st.segmented_control(t("tts_voice"), ["vi", "en"], default=lang, key="tts_voice",
@@ -227,10 +212,7 @@ def tts_lab() -> None:
 def embeddings_lab() -> None:
     from lib.inference import embeddings
 
-    st.subheader(t("emb_title"))
-    st.markdown(read("labs/inference/embeddings.md"))
-    choice = model_picker("feature-extraction", key="emb_model")
-    if choice is None or not runs_here("feature-extraction", choice):
+    if not lab_intro(t("emb_title"), "labs/inference/embeddings.md", "feature-extraction", key="emb_model"):
         return
     query = st.text_input(t("emb_query"), value=translate(current_lang(), "emb_query_default"), max_chars=300,
                           key="emb_query")

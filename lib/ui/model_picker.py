@@ -63,3 +63,16 @@ def runs_here(task_id: str, choice: ModelChoice) -> bool:
     st.info(t("picker_hub_in_notebook", model=choice.id))
     st.code(hub_code(task_id, choice.id), language="python")
     return False
+
+
+def lab_intro(title: str, text_path: str, task_id: str, key: str) -> bool:
+    """The top every model widget shares: its title, how to read it, and the model to run.
+
+    False when nothing can run here (offline with no pack model, or a Hub model chosen).
+    """
+    from lib.i18n import read
+
+    st.subheader(title)
+    st.markdown(read(text_path))
+    choice = model_picker(task_id, key=key)
+    return choice is not None and runs_here(task_id, choice)

@@ -9,7 +9,7 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
 from lib.models import registry
-from lib.ui.model_picker import model_picker, runs_here
+from lib.ui.model_picker import lab_intro, model_picker, runs_here
 from lib.ui.widgets import filled, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
@@ -19,10 +19,7 @@ ENTITY_COLOURS = {"PER": "#FDE68A", "LOC": "#BBF7D0", "ORG": "#BFDBFE", "MISC": 
 def sentiment_lab() -> None:
     from lib.inference import text_tasks
 
-    st.subheader(t("sent_title"))
-    st.markdown(read("labs/transformers/sentiment.md"))
-    choice = model_picker("text-classification", key="sent_model")
-    if choice is None or not runs_here("text-classification", choice):
+    if not lab_intro(t("sent_title"), "labs/transformers/sentiment.md", "text-classification", key="sent_model"):
         return
     text = st.text_area(t("sent_text"), value=translate(current_lang(), "sent_default"), max_chars=5_000,
                         key="sent_text", height=90)
@@ -41,10 +38,7 @@ def sentiment_lab() -> None:
 def zero_shot_lab() -> None:
     from lib.inference import text_tasks
 
-    st.subheader(t("zs_title"))
-    st.markdown(read("labs/transformers/zero_shot.md"))
-    choice = model_picker("zero-shot-classification", key="zs_model")
-    if choice is None or not runs_here("zero-shot-classification", choice):
+    if not lab_intro(t("zs_title"), "labs/transformers/zero_shot.md", "zero-shot-classification", key="zs_model"):
         return
     lang = current_lang()
     text = st.text_area(t("zs_text"), value=translate(lang, "zs_default"), max_chars=3_000, key="zs_text", height=80)
@@ -63,10 +57,7 @@ def zero_shot_lab() -> None:
 def ner_lab() -> None:
     from lib.inference import text_tasks
 
-    st.subheader(t("ner_title"))
-    st.markdown(read("labs/transformers/ner.md"))
-    choice = model_picker("token-classification", key="ner_model")
-    if choice is None or not runs_here("token-classification", choice):
+    if not lab_intro(t("ner_title"), "labs/transformers/ner.md", "token-classification", key="ner_model"):
         return
     text = st.text_area(t("ner_text"), value=translate(current_lang(), "ner_default"), max_chars=3_000,
                         key="ner_text", height=80)

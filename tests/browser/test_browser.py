@@ -4,7 +4,7 @@ import re
 import pytest
 
 from lib.sections import LANGS, PAGES
-from tests.browser.harness import ROOT, launch_chromium, streamlit_server, wait_until_idle
+from tests.browser.harness import ROOT, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -14,23 +14,6 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 def server():
     with streamlit_server("Home.py") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def save_full_screenshot(page, path):

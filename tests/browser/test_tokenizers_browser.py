@@ -4,7 +4,7 @@ import pytest
 from lib.i18n import translate
 from lib.sections import page as page_spec
 from lib.tokenization import catalog, compare
-from tests.browser.harness import ROOT, launch_chromium, streamlit_server, wait_until_idle
+from tests.browser.harness import ROOT, streamlit_server, wait_until_idle
 from tests.browser.test_browser import save_full_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.pack]
@@ -16,16 +16,6 @@ SENTENCE = "Tôi học Hugging Face ở Đà Nẵng <script>window.pwned = 1</sc
 def lab_url():
     with streamlit_server("Home.py") as url:
         yield f"{url}/{page_spec('tokenizers_lab').url_path}"
-
-
-@pytest.fixture
-def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        yield context.new_page()
-        browser.close()
 
 
 def test_typing_a_sentence_shows_each_tokenizers_count_and_html_stays_text(lab_url, page):
