@@ -97,9 +97,36 @@ def hub_only_lab(task_id: str):
         choice = model_picker(task_id, key=f"hub_{task_id}")  # offline: says why, shows the code
         if choice is not None:  # online: the chosen Hub model's code
             runs_here(task_id, choice)
+        from lib.inference import prompting
+
+        if task_id in prompting.TASKS:
+            _by_prompting(task_id)
 
     widget.__name__ = widget.__qualname__ = f"hub_only_{task_id.replace('-', '_')}"  # a distinct fragment per task
     return widget
+
+
+def _by_prompting(task_id: str) -> None:
+    """The offline stand-in: SmolLM2 asked to do the task, clearly labelled as guessing."""
+    from lib.inference import generation, prompting
+
+    lang = current_lang()
+    with st.expander(t("prompting_title"), icon="🧪"):
+        st.caption(t("prompting_honest"))
+        context = st.text_area(t("prompting_context"), value=translate(lang, f"prompting_default_{task_id.replace('-', '_')}"),
+                               max_chars=prompting.MAX_INPUT_CHARS, key=f"prompt_{task_id}_context", height=100)
+        question = st.text_input(t("prompting_question"), value=translate(lang, "prompting_default_question"),
+                                 max_chars=300, key=f"prompt_{task_id}_question") if task_id == "question-answering" else ""
+        target = st.segmented_control(t("prompting_target"), ["en", "vi"], default=lang, key=f"prompt_{task_id}_target",
+                                      format_func=lambda code: translate(lang, f"lang_{code}")) \
+            if task_id == "translation" else "en"
+        if st.button(t("prompting_button"), key=f"prompt_{task_id}_run"):
+            with learner_errors():
+                messages = prompting.build_messages(task_id, context, question, target or "en")
+                st.code(messages[0]["content"], language=None, wrap_lines=True)
+                stream = generation.stream_chat(messages, max_new_tokens=96, temperature=0)
+                st.write_stream(stream)
+                show_code(prompting.prompting_code(messages))
 
 
 # --- model anatomy and attention ------------------------------------------------------------

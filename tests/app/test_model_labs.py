@@ -108,3 +108,11 @@ def test_online_a_hub_model_choice_shows_its_code_not_pack_results(monkeypatch):
     assert translate("en", "picker_hub_in_notebook", model=hub_model) in [i.value for i in at.info]
     assert any(hub_model in c.value for c in at.code)
     assert len(at.get("plotly_chart")) == charts_offline - 1  # no pack scores passed off as the Hub model's
+
+
+def test_offline_stand_in_answers_by_prompting_and_shows_the_prompt():
+    at = open_tab(open_page("transformers_pipelines", "en"), "transformers_pipelines", "(NLP)")
+    at.button(key="prompt_question-answering_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Which river is Hanoi on?" in c.value for c in at.code)  # the prompt, shown
+    assert any("HuggingFaceTB/SmolLM2-135M-Instruct" in c.value for c in at.code)
