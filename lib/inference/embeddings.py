@@ -167,6 +167,22 @@ def projection_2d(texts: list[str]):
     return points
 
 
+# Shown code that loads e5 and embeds with mean pooling, as lib.models.e5.embed does (shared by
+# the search, similarity and zero-shot snippets).
+E5_CODE = [
+    f'name = "intfloat/{E5}"  # offline, as in this app: ".cache/pack/{E5}"',
+    "tokenizer = AutoTokenizer.from_pretrained(name)",
+    "model = AutoModel.from_pretrained(name)",
+    "",
+    "def embed(texts):",
+    '    batch = tokenizer(texts, padding=True, truncation=True, max_length=512, return_tensors="pt")',
+    "    with torch.inference_mode():",
+    "        hidden = model(**batch).last_hidden_state",
+    '    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)',
+    "    return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)",
+]
+
+
 def code_search(query: str, top: int = 5) -> str:
     """Minimal runnable semantic search code (transformers only) over the same corpus."""
     return "\n".join([
@@ -174,16 +190,7 @@ def code_search(query: str, top: int = 5) -> str:
         "import torch",
         "from transformers import AutoModel, AutoTokenizer",
         "",
-        f'name = "intfloat/{E5}"  # offline, as in this app: ".cache/pack/{E5}"',
-        "tokenizer = AutoTokenizer.from_pretrained(name)",
-        "model = AutoModel.from_pretrained(name)",
-        "",
-        "def embed(texts):",
-        '    batch = tokenizer(texts, padding=True, truncation=True, max_length=512, return_tensors="pt")',
-        "    with torch.inference_mode():",
-        "        hidden = model(**batch).last_hidden_state",
-        '    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)',
-        "    return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)",
+        *E5_CODE,
         "",
         "passages = []  # (title, body) pairs from the project's corpus",
         'for lang in ("vi", "en"):',
@@ -206,9 +213,7 @@ def code_similarity(texts: list[str]) -> str:
         "from sklearn.decomposition import PCA",
         "from transformers import AutoModel, AutoTokenizer",
         "",
-        f'name = "intfloat/{E5}"  # offline, as in this app: ".cache/pack/{E5}"',
-        "tokenizer = AutoTokenizer.from_pretrained(name)",
-        "model = AutoModel.from_pretrained(name)",
+        *E5_CODE[:3],
         "",
         f"texts = {[t[:300] for t in list(texts)[:20]]!r}",
         'batch = tokenizer(["query: " + t for t in texts], padding=True, truncation=True, return_tensors="pt")',

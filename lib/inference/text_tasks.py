@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from lib.inference.embeddings import E5_CODE
 from lib.models.loader import load_model, load_tokenizer, shared_cache
 from lib.text_input import InputProblem
 
@@ -212,16 +213,7 @@ def code_zero_shot(text: str, labels: list[str], template: str = "{}") -> str:
         "import torch",
         "from transformers import AutoModel, AutoTokenizer",
         "",
-        f'name = "intfloat/{E5}"  # offline, as in this app: ".cache/pack/{E5}"',
-        "tokenizer = AutoTokenizer.from_pretrained(name)",
-        "model = AutoModel.from_pretrained(name)",
-        "",
-        "def embed(texts):",
-        '    batch = tokenizer(texts, padding=True, truncation=True, max_length=512, return_tensors="pt")',
-        "    with torch.inference_mode():",
-        "        hidden = model(**batch).last_hidden_state",
-        '    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)',
-        "    return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)",
+        *E5_CODE,
         "",
         f"text = {_literal(text)}",
         f"labels = {labels!r}",
