@@ -1,5 +1,6 @@
-"""Transformers and pipelines: run text tasks, open a model up, watch attention."""
+"""Transformers and pipelines: run text, image and sound tasks, open a model up, watch attention."""
 from lib.i18n import t
+from lib.ui import inference_lab
 from lib.ui import transformers_lab as lab
 from lib.ui.lesson import lab_page
 
@@ -9,7 +10,8 @@ lab_page(
     leaf_labs={
         "nlp": [lab.sentiment_lab, lab.zero_shot_lab, lab.ner_lab, *map(lab.hub_only_lab, (
             "fill-mask", "question-answering", "summarization", "translation"))],
-        "vision": [lab.hub_only_lab("object-detection")],
+        "vision": [inference_lab.digits_lab, lab.hub_only_lab("object-detection")],
+        "audio": [inference_lab.asr_lab, inference_lab.tts_lab],
         "multimodal": [lab.hub_only_lab("zero-shot-image-classification")],
     },
 )

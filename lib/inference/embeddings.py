@@ -151,15 +151,19 @@ def similarity_matrix(texts: list[str]):
 
 
 def projection_2d(texts: list[str]):
-    """2-D coordinates (numpy [n, 2]) of the texts' embeddings by PCA: near points, near meanings.
+    """2-D coordinates (numpy [n, 2]) of the texts' e5 embeddings: near points, near meanings."""
+    return pca_2d(embed_texts(texts))
 
-    PCA with the exact ("full") solver is deterministic; scikit-learn fixes the axes' signs.
-    Fewer than three texts cannot span two directions: missing axes are zeros.
+
+def pca_2d(vectors):
+    """PCA to two axes with the exact ("full") solver: deterministic, scikit-learn fixes the signs.
+
+    Fewer than three vectors cannot span two directions: missing axes are zeros.
     """
     import numpy as np
     from sklearn.decomposition import PCA
 
-    vectors = embed_texts(texts).astype(np.float64)
+    vectors = np.asarray(vectors, dtype=np.float64)
     points = np.zeros((len(vectors), 2))
     components = min(2, len(vectors) - 1)
     if components > 0:

@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
             bar.update(1)
 
         results = provision(ids, force=args.force, deep=args.verify, report=report)
+    if results.get("multilingual-e5-small") in ("built", "ready"):
+        _embed_corpus()
     total = sum(size_on_disk(component(i)) for i in ids)
     failed = [i for i, state in results.items() if state == "failed"]
     print(f"offline pack in {pack_dir()}: {len(results) - len(failed)}/{len(results)} parts ready, "
@@ -41,6 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print(f"not built: {', '.join(failed)} (the app still runs; those widgets say what is missing)")
     return 1 if failed else 0
+
+
+def _embed_corpus() -> None:
+    """The semantic-search corpus embedded once here (a minute or more on a laptop), not on a
+    learner's first search; later runs load the cached vectors in milliseconds."""
+    from lib.inference.embeddings import embed_passages
+
+    start = time.perf_counter()
+    vectors = embed_passages()
+    print(f"  corpus embeddings          {len(vectors)} passages, {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

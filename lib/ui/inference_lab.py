@@ -214,17 +214,21 @@ def embeddings_lab() -> None:
 
     if not lab_intro(t("emb_title"), "labs/inference/embeddings.md", "feature-extraction", key="emb_model"):
         return
-    query = st.text_input(t("emb_query"), value=translate(current_lang(), "emb_query_default"), max_chars=300,
+    lang = current_lang()
+    query = st.text_input(t("emb_query"), value=translate(lang, "emb_query_default"), max_chars=300,
                           key="emb_query")
+    among = st.segmented_control(t("emb_among"), ["all", "vi", "en"], default="all", key="emb_among",
+                                 format_func=lambda code: translate(lang, "emb_among_all" if code == "all"
+                                                                    else f"lang_{code}"), help=t("emb_among_help"))
     if not filled(query):
         return
     with learner_errors(), st.spinner(t("emb_working")):
-        hits = embeddings.search(query, top=5)
+        hits = embeddings.search(query, top=5, lang=None if among in (None, "all") else among)
         st.dataframe(pd.DataFrame([{t("emb_col_score"): round(score, 3), t("emb_col_lang"): passage.lang,
                                     t("emb_col_title"): passage.title, t("emb_col_text"): passage.text[:200] + "…"}
                                    for passage, score in hits]), hide_index=True)
     st.subheader(t("emb_map_title"))
-    sentences = st.text_area(t("emb_sentences"), value=translate(current_lang(), "emb_sentences_default"),
+    sentences = st.text_area(t("emb_sentences"), value=translate(lang, "emb_sentences_default"),
                              max_chars=3_000, height=160, key="emb_sentences")
     lines = [line.strip() for line in sentences.splitlines() if line.strip()][:20]
     if len(lines) < 2:

@@ -56,19 +56,21 @@ def model_picker(task_id: str, key: str) -> ModelChoice | None:
 
 
 def runs_here(task_id: str, choice: ModelChoice) -> bool:
-    """True when the widget can run the chosen model in the app (the offline ones); for a Hub
-    model it says so and shows the code to run it in a notebook instead of showing pack results."""
+    """True when the widget runs the chosen model itself (the offline ones); a Hub model is run
+    here instead, on the plain inputs of its task."""
     if choice.source != "hub":
         return True
-    st.info(t("picker_hub_in_notebook", model=choice.id))
-    st.code(hub_code(task_id, choice.id), language="python")
+    from lib.ui.hub_lab import run_hub_model
+
+    run_hub_model(task_id, choice.id)
     return False
 
 
 def lab_intro(title: str, text_path: str, task_id: str, key: str) -> bool:
     """The top every model widget shares: its title, how to read it, and the model to run.
 
-    False when nothing can run here (offline with no pack model, or a Hub model chosen).
+    False when the widget has nothing more to do (offline with no pack model, or a Hub model
+    chosen, which has been run here already).
     """
     from lib.i18n import read
 

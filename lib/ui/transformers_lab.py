@@ -1,7 +1,6 @@
 """Transformers lab widgets: text tasks, Hub-only tasks explained, model anatomy, attention."""
 from __future__ import annotations
 
-from html import escape
 
 import pandas as pd
 import streamlit as st
@@ -9,11 +8,11 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
 from lib.models import registry
+from lib.ui.hub_lab import score_chart, show_entities
 from lib.ui.model_picker import lab_intro, model_picker, runs_here
 from lib.ui.widgets import filled, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
-ENTITY_COLOURS = {"PER": "#FDE68A", "LOC": "#BBF7D0", "ORG": "#BFDBFE", "MISC": "#FBCFE8"}
 
 
 def sentiment_lab() -> None:
@@ -27,9 +26,7 @@ def sentiment_lab() -> None:
         return
     with learner_errors(), st.spinner(t("working")):
         result = text_tasks.classify_sentiment([text])[0]
-        st.plotly_chart(charts.score_bars([t(f"sent_label_{label.lower()}") for label, _ in result],
-                                          [score for _, score in result], t("score_axis")),
-                        config=PLOTLY, key="sent_scores")
+        score_chart([(t(f"sent_label_{label.lower()}"), score) for label, score in result], "sent_scores")
         if result.truncated:
             st.info(t("text_truncated_model", limit=512))  # e5's max_position_embeddings
         show_code(text_tasks.code_sentiment([text]))
@@ -48,8 +45,7 @@ def zero_shot_lab() -> None:
         return
     with learner_errors(), st.spinner(t("working")):
         scores = text_tasks.zero_shot_by_embedding(text, labels.split(","))
-        st.plotly_chart(charts.score_bars([label for label, _ in scores], [score for _, score in scores],
-                                          t("score_axis")), config=PLOTLY, key="zs_scores")
+        score_chart(scores, "zs_scores")
         st.caption(t("zs_honest"))
         show_code(text_tasks.code_zero_shot(text, text_tasks.clean_labels(labels.split(","))))
 
@@ -64,29 +60,9 @@ def ner_lab() -> None:
     if not filled(text):
         return
     with learner_errors(), st.spinner(t("working")):
-        entities = text_tasks.vietnamese_ner(text)
-        st.html(entities_html(text, entities))
-        if entities:
-            st.dataframe(pd.DataFrame([{t("ner_col_text"): e.text, t("ner_col_label"): e.label,
-                                        t("ner_col_start"): e.start, t("ner_col_end"): e.end} for e in entities]),
-                         hide_index=True)
-        else:
-            st.info(t("ner_none"))
+        show_entities(text, text_tasks.vietnamese_ner(text))
         st.caption(t("ner_honest"))
         show_code(text_tasks.code_ner(text))
-
-
-def entities_html(text: str, entities) -> str:
-    """The learner's text with each entity highlighted and labelled; everything escaped."""
-    parts, position = [], 0
-    for entity in entities:
-        parts.append(escape(text[position:entity.start]))
-        colour = ENTITY_COLOURS.get(entity.label, "#E5E7EB")
-        parts.append(f'<mark style="background:{colour};color:#111827;padding:1px 4px;border-radius:4px">'
-                     f"{escape(text[entity.start:entity.end])} <b>{escape(entity.label)}</b></mark>")
-        position = entity.end
-    parts.append(escape(text[position:]))
-    return '<div style="line-height:2">' + "".join(parts) + "</div>"
 
 
 def hub_only_lab(task_id: str):
@@ -95,7 +71,7 @@ def hub_only_lab(task_id: str):
         lang = current_lang()
         st.subheader(registry.task_text(task_id, lang)["title"])
         choice = model_picker(task_id, key=f"hub_{task_id}")  # offline: says why, shows the code
-        if choice is not None:  # online: the chosen Hub model's code
+        if choice is not None:  # online: runs the chosen Hub model
             runs_here(task_id, choice)
         from lib.inference import prompting
 

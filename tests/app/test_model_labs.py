@@ -93,21 +93,27 @@ def test_speech_synthesis_plays_audio():
     assert at.get("audio")
 
 
-def test_online_a_hub_model_choice_shows_its_code_not_pack_results(monkeypatch):
+def test_online_a_hub_model_runs_on_the_learners_text_with_its_code(monkeypatch):
+    """A "Hub" model here is the pack's classifier folder offered as a Hub choice: the Hub path
+    (download, pipeline(task, model=id), chart, code) runs without a network."""
     import lib.ui.model_picker as picker
-    from lib.models.choice import ModelChoice
+    from lib.models.choice import ModelChoice, choices
+    from lib.models.pack import pack_dir
 
+    hub_model = str(pack_dir() / "sentiment-e5-vi-en")
     monkeypatch.setattr(picker, "hub_problem", lambda model_id: None)
+    monkeypatch.setattr(picker, "choices", lambda task_id, online: choices(task_id, False) + [ModelChoice("hub", hub_model)])
     picker.cached_hub_problem.clear()
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
     at = open_tab(open_page("transformers_pipelines", "en"), "transformers_pipelines", "(NLP)")
     charts_offline = len(at.get("plotly_chart"))
-    hub_model = "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
     at.selectbox(key="sent_model").set_value(ModelChoice("hub", hub_model)).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert translate("en", "picker_hub_in_notebook", model=hub_model) in [i.value for i in at.info]
-    assert any(hub_model in c.value for c in at.code)
     assert len(at.get("plotly_chart")) == charts_offline - 1  # no pack scores passed off as the Hub model's
+    at.button(key="hubrun_text-classification_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.get("plotly_chart")) == charts_offline  # the Hub model's own scores
+    assert any(f'pipeline("text-classification", model="{hub_model}")' in c.value for c in at.code)
 
 
 def test_offline_stand_in_answers_by_prompting_and_shows_the_prompt():

@@ -11,7 +11,8 @@ VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầ�
 STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\([\w.]+(?:\(\))?(?: or "\w+")?,)\s*["']([a-z0-9_]+)["']""")
 STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*f["']([a-z0-9_]+)\{""")
 # lib/ raises problems and notices as catalogue keys for the page to translate
-STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation)_[a-z0-9_]+)["']""")
+STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation|hub)_[a-z0-9_]+)["']""")
+STRING_KEY_AS_DEFAULT = re.compile(r"""["']([a-z0-9_]+_default(?:_[a-z0-9_]+)?)["']""")  # a widget's first value, in a table
 
 
 def test_same_content_files_in_both_languages():
@@ -75,7 +76,7 @@ def test_every_key_used_in_code_exists_and_none_is_unused():
 
     sources = [p.read_text(encoding="utf-8") for p in [ROOT / "Home.py", *ROOT.glob("app_pages/*.py"),
                                                         *ROOT.glob("lib/**/*.py")]]
-    used = {key for source in sources for pattern in (STRING_KEY_IN_CODE, STRING_KEY_AS_PROBLEM)
+    used = {key for source in sources for pattern in (STRING_KEY_IN_CODE, STRING_KEY_AS_PROBLEM, STRING_KEY_AS_DEFAULT)
             for key in pattern.findall(source)}
     catalogue = set(strings("vi"))
     prefixes = {prefix for source in sources for prefix in STRING_KEY_PREFIX_IN_CODE.findall(source)}
