@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -376,7 +377,65 @@ class _Reply:
 
     token_ids: list[int] = field(default_factory=list)
     finish_reason: str | None = None
+    reused_tokens: int = 0  # prompt tokens whose keys and values came from the prefix cache
     error: BaseException | None = None
+
+
+class _PrefixCache:
+    """Attention keys and values of the last few replies, so that a chat turn computes only its
+    new tokens. Each turn resends the whole conversation; without this the first token of a long
+    conversation waits while the model re-reads every earlier message (4.4 s at ~930 tokens on
+    this machine). SmolLM2 keeps ~46 KB per token (30 layers, 3 key-value heads of 64), so the
+    cache holds at most `max_tokens` tokens in all (4,096: ~190 MB, e.g. fifteen classroom
+    conversations of 270 tokens); the least recently used conversation is dropped first."""
+
+    def __init__(self, max_tokens: int = 4096, min_reuse: int = 32):
+        self.max_tokens, self.min_reuse = max_tokens, min_reuse
+        self._items: OrderedDict[tuple[int, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def lookup(self, ids: list[int]) -> tuple[Any, int]:
+        """(a private copy of the cache covering the longest stored prefix of ids, its length), or (None, 0)."""
+        import copy
+
+        with self._lock:
+            best, length = None, 0
+            for stored in self._items:
+                n = _common_prefix(stored, ids)
+                if n > length:
+                    best, length = stored, n
+            length = min(length, len(ids) - 1)  # generate must still read at least one new token
+            if best is None or length < self.min_reuse:
+                return None, 0
+            self._items.move_to_end(best)
+            cache = copy.deepcopy(self._items[best])  # generate appends to it: never hand out the shared one
+        surplus = cache.get_seq_length() - length
+        if surplus > 0:
+            cache.crop(-surplus)  # transformers 5: a negative count of tokens to drop from the end
+        return cache, length
+
+    def store(self, ids: list[int], cache) -> None:
+        length = cache.get_seq_length()
+        with self._lock:
+            self._items[tuple(ids[:length])] = cache
+            self._items.move_to_end(tuple(ids[:length]))
+            while sum(map(len, self._items)) > self.max_tokens and len(self._items) > 1:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def _common_prefix(a, b) -> int:
+    n = min(len(a), len(b))
+    for i in range(n):
+        if a[i] != b[i]:
+            return i
+    return n
+
+
+prefix_cache = _PrefixCache()
 
 
 def _generate_reply(model, prompt_ids: list[int], generate_kwargs: dict, seed: int | None, streamer,
@@ -385,9 +444,14 @@ def _generate_reply(model, prompt_ids: list[int], generate_kwargs: dict, seed: i
     from transformers import StoppingCriteriaList
 
     try:
+        cache, reply.reused_tokens = prefix_cache.lookup(prompt_ids)
         output = _run_generate(model, torch.tensor([prompt_ids]), generate_kwargs, seed=seed, streamer=streamer,
-                               stopping_criteria=StoppingCriteriaList([_event_stop(*events)]))
-        reply.token_ids = output[0, len(prompt_ids):].tolist()
+                               stopping_criteria=StoppingCriteriaList([_event_stop(*events)]),
+                               cache=cache, return_dict_in_generate=True)
+        sequence = output.sequences[0].tolist()
+        reply.token_ids = sequence[len(prompt_ids):]
+        if output.cache is not None:
+            prefix_cache.store(sequence, output.cache)
         if any(e.is_set() for e in events):
             reply.finish_reason = "stopped"
         elif reply.token_ids and reply.token_ids[-1] == eos_id:
@@ -436,6 +500,10 @@ class ChatStream(Iterator[str]):
     @property
     def finish_reason(self) -> str | None:
         return self._reply.finish_reason
+
+    @property
+    def reused_tokens(self) -> int:
+        return self._reply.reused_tokens
 
     def _start(self) -> None:
         from transformers import TextIteratorStreamer

@@ -112,6 +112,8 @@ def chat_lab() -> None:
                     st.write_stream(stream)
                 messages.append({"role": "assistant", "content": stream.text})
                 notices(stream.notices)
+                if stream.reused_tokens:
+                    st.caption(t("chat_reused", reused=stream.reused_tokens, total=len(stream.prompt_ids)))
     if messages:
         with st.expander(t("chat_template_shown"), icon="🧾"):
             st.code(generation.chat_prompt_text(messages), language=None, wrap_lines=True)

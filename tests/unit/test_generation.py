@@ -141,6 +141,44 @@ def test_stream_pieces_are_the_decoded_reply(shared, strategies):
     assert list(stream) == []  # an exhausted stream stays exhausted (and does not block)
 
 
+def test_next_turn_reuses_the_conversation_so_far_and_answers_the_same(shared):
+    """The prefix cache skips re-reading the history; the greedy reply is the one a cold run gives."""
+    gen.prefix_cache.clear()
+    first = [{"role": "user", "content": "Name three fruits."}]
+    stream = gen.stream_chat(first, max_new_tokens=NEW_TOKENS, temperature=0)
+    list(stream)
+    assert stream.reused_tokens == 0
+    second = first + [{"role": "assistant", "content": stream.text}, {"role": "user", "content": "And three colours?"}]
+    warm = gen.stream_chat(second, max_new_tokens=NEW_TOKENS, temperature=0)
+    list(warm)
+    assert warm.reused_tokens >= len(stream.prompt_ids)  # at least the first turn's prompt came from the cache
+    gen.prefix_cache.clear()
+    cold = gen.stream_chat(second, max_new_tokens=NEW_TOKENS, temperature=0)
+    list(cold)
+    assert cold.reused_tokens == 0 and cold.token_ids == warm.token_ids
+
+
+def test_prefix_cache_stays_within_its_tokens_and_never_lends_its_own():
+    import torch
+    from transformers import DynamicCache
+
+    def cache_of(length):
+        cache = DynamicCache()
+        cache.update(torch.zeros(1, 1, length, 2), torch.zeros(1, 1, length, 2), 0)
+        return cache
+
+    store = gen._PrefixCache(max_tokens=14, min_reuse=3)
+    store.store(list(range(10)), cache_of(10))
+    assert store.lookup([0, 1, 9]) == (None, 0)  # too short a shared prefix to be worth it
+    lent, length = store.lookup(list(range(6)) + [99])
+    assert length == 6 and lent.get_seq_length() == 6
+    assert store.lookup(list(range(10)))[1] == 9  # generate must still read one token
+    store.store([5] * 4, cache_of(4))
+    store.store([7] * 4, cache_of(4))
+    assert store.lookup(list(range(10)))[0] is None  # 10 + 4 + 4 > 14: the least recently used was dropped
+    assert store.lookup([5] * 4 + [1])[1] == 4 and store.lookup([7] * 4 + [1])[1] == 4
+
+
 def test_stop_event_ends_the_reply_early(shared):
     stop = threading.Event()
     stream = gen.stream_chat([{"role": "user", "content": "Write a long story about a cat."}], max_new_tokens=60,
