@@ -40,7 +40,8 @@ def whisper_model():
     from lib.models.loader import pack_path, shared_cache
 
     return shared_cache().get(f"faster-whisper:{WHISPER_COMPONENT}",
-                              lambda: speech_builders.load_whisper(pack_path(WHISPER_COMPONENT)))
+                              lambda: speech_builders.load_whisper(pack_path(WHISPER_COMPONENT)),
+                              size_bytes=_footprint(WHISPER_COMPONENT))
 
 
 def piper_voice():
@@ -49,7 +50,16 @@ def piper_voice():
     from lib.models.loader import pack_path, shared_cache
 
     return shared_cache().get(f"piper:{PIPER_COMPONENT}",
-                              lambda: speech_builders.load_piper_voice(pack_path(PIPER_COMPONENT)))
+                              lambda: speech_builders.load_piper_voice(pack_path(PIPER_COMPONENT)),
+                              size_bytes=_footprint(PIPER_COMPONENT))
+
+
+def _footprint(component_id: str) -> int:
+    """Memory of a model torch does not hold, estimated by its files: CTranslate2 and onnxruntime
+    keep the weights they read, and the model cache needs a number to keep its budget."""
+    from lib.models.pack import component, size_on_disk
+
+    return size_on_disk(component(component_id))
 
 
 def recognize(samples: numpy.ndarray, language: str | None = None) -> Recognition:

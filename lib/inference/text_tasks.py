@@ -49,8 +49,9 @@ def _sentiment_pipeline():
         from transformers import pipeline
 
         model = load_model(SENTIMENT, "AutoModelForSequenceClassification")
-        return pipeline("text-classification", model=model, tokenizer=load_tokenizer(SENTIMENT),
-                        top_k=None, device="cpu")
+        # Fine-tuned from e5 with e5's own tokenizer (the folder keeps a copy): one shared instance,
+        # because an XLM-R tokenizer holds ~370 MB once loaded (its 250,000-piece Unigram model).
+        return pipeline("text-classification", model=model, tokenizer=load_tokenizer(E5), top_k=None, device="cpu")
 
     return shared_cache().get(f"pipeline:text-classification:{SENTIMENT}", factory)
 

@@ -93,3 +93,10 @@ def test_a_pipeline_beside_its_model_is_counted_once():
     cache.get("pipeline", lambda: Pipeline(model))
     assert cache.used_bytes() == sum(p.numel() * 4 for p in model.parameters())
     assert cache.evictions == []  # 4 MB, not 8 MB: nothing had to go
+
+
+def test_a_model_outside_torch_is_counted_by_the_size_it_declares():
+    cache = ModelCache(budget_bytes=100, sizer=lambda value: 0)  # the sizer sees no tensors in it
+    cache.get("ctranslate2", object, size_bytes=70)
+    cache.get("onnx", object, size_bytes=50)
+    assert cache.keys() == ["onnx"] and cache.evictions == ["ctranslate2"]

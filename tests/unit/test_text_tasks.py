@@ -99,3 +99,15 @@ def test_code_snippets_run_offline():
     printed = out.getvalue()
     assert "'positive'" in printed and "thể thao: cosine" in printed and "B-LOC" in printed
     assert "template = 'Chủ đề {}'" in zero_shot
+
+
+def test_the_classifier_shares_e5s_tokenizer_which_is_the_one_it_was_trained_with():
+    from transformers import AutoTokenizer
+
+    from lib.models.loader import load_tokenizer
+
+    assert text_tasks._sentiment_pipeline().tokenizer is load_tokenizer(text_tasks.E5)  # one copy in memory
+    own = AutoTokenizer.from_pretrained(pack_dir() / text_tasks.SENTIMENT)
+    texts = ["Phim hay quá, nhất định sẽ xem lại!", "Tiếng Việt có dấu: ờ ữ ỵ ặ", "The hotel was dirty. 😡"]
+    assert own(texts)["input_ids"] == load_tokenizer(text_tasks.E5)(texts)["input_ids"]
+    assert own.get_vocab() == load_tokenizer(text_tasks.E5).get_vocab()
