@@ -221,3 +221,33 @@ def params_by_year(table, params_title: str, year_title: str) -> go.Figure:
                            textposition="top center", marker={"size": 12})
     figure.update_layout(xaxis_title=year_title, yaxis={"title": {"text": params_title}, "type": "log"})
     return _compact(figure, 420)
+
+
+def column_histogram(counts: list[int], edges: list[float], axis: str) -> go.Figure:
+    """A column's distribution as the Hub's viewer draws it: one bar per bin, hover gives the range."""
+    centres = [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    widths = [b - a for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    ranges = [f"{a:,.4g} – {b:,.4g}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    figure = go.Figure(go.Bar(x=centres, y=counts, width=widths, marker_color="#059669", customdata=ranges,
+                              hovertemplate="%{customdata}: %{y}<extra></extra>"))
+    figure.update_layout(xaxis_title=axis, bargap=0.05)
+    return _compact(figure, 200)
+
+
+def category_bars(labels: list[str], counts: list[int]) -> go.Figure:
+    """The most frequent values of a column (class labels, categories), largest first."""
+    figure = go.Figure(go.Bar(x=counts, y=[str(label)[:30] for label in labels], orientation="h",
+                              marker_color="#059669", text=counts, textposition="auto"))
+    figure.update_layout(yaxis={"autorange": "reversed", "type": "category"})
+    return _compact(figure, 60 + 24 * len(labels))
+
+
+def datasets_by_year(table, rows_title: str, year_title: str) -> go.Figure:
+    """Famous datasets by year and size (log scale), coloured by modality: how data grew."""
+    figure = go.Figure()
+    known = table.dropna(subset=["rows"])
+    for modality, rows in known.groupby("modality"):
+        figure.add_scatter(name=modality, x=rows["year"], y=rows["rows"], text=rows["name"], mode="markers+text",
+                           textposition="top center", marker={"size": 12})
+    figure.update_layout(xaxis_title=year_title, yaxis={"title": {"text": rows_title}, "type": "log"})
+    return _compact(figure, 440)

@@ -11,7 +11,7 @@ VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầ�
 STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\([\w.]+(?:\(\))?(?: or "\w+")?,)\s*["']([a-z0-9_]+)["']""")
 STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*f["']([a-z0-9_]+)\{""")
 # lib/ raises problems and notices as catalogue keys for the page to translate
-STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation|hub)_[a-z0-9_]+)["']""")
+STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation|hub|ds)_[a-z0-9_]+)["']""")
 STRING_KEY_AS_DEFAULT = re.compile(r"""["']([a-z0-9_]+_default(?:_[a-z0-9_]+)?)["']""")  # a widget's first value, in a table
 
 
@@ -85,7 +85,8 @@ def test_every_key_used_in_code_exists_and_none_is_unused():
     # keys read indirectly (translate(lang, ...)) are listed here explicitly
     indirect = {"language_label", "language_name", "sidebar_offline", "sidebar_online",
                 "hub_unreachable", "hub_not_found", "hub_gated",  # keys returned by choice.hub_problem
-                "tok_hub_load_failed", "tok_hub_added"}  # messages a callback leaves for the next run
+                "tok_hub_load_failed", "tok_hub_added",  # messages a callback leaves for the next run
+                "ds_upload_not_utf8", "ds_upload_binary"}  # uploads._DATASET_WORDS: decode_upload's problems renamed
     assert catalogue - used - indirect == set(), "catalogue keys nothing uses"
 
 
