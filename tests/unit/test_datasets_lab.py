@@ -311,6 +311,6 @@ def test_display_frame_names_class_labels_and_shows_images_as_data_urls():
                           "tags": [[1, 2], [], None]})
     shown = viewer.display_frame(frame, {"label": ["neg", "pos"]})
     assert list(shown["label"][:2]) == ["neg (0)", "pos (1)"] and pd.isna(shown["label"][2])
-    assert shown["image"][0].startswith("data:image/png;base64,") and shown["image"][1] is None
+    assert shown["image"][0].startswith("data:image/png;base64,") and pd.isna(shown["image"][1])
     assert shown["tags"][0] == "[1, 2]"
     assert viewer.image_columns(frame) == ["image"]
