@@ -53,6 +53,9 @@ test: setup-dev
 bench: setup-dev
 	$(BIN)/python bench/first_paint.py
 	$(BIN)/python bench/pack_models.py
+	$(BIN)/python bench/task_tour.py
+	$(BIN)/python bench/chat_first_token.py
+	$(BIN)/python bench/dataset_viewer.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/screenshots bench/out .cache
