@@ -41,9 +41,9 @@ def test_language_switch_keeps_language_across_pages():
     assert at.tabs[0].label == translate("vi", "home_map_title")
     at.sidebar.segmented_control[0].set_value("en").run()
     assert at.tabs[0].label == translate("en", "home_map_title")
-    at.switch_page("app_pages/datasets_lab.py")
+    at.switch_page("app_pages/model_hub.py")
     at.run()
-    assert at.title[0].value.endswith("Datasets")
+    assert at.title[0].value.endswith("Model Hub")
     assert "On this page" in " ".join(m.value for m in at.markdown)
 
 

@@ -104,8 +104,9 @@ def test_code_snippets_run_offline():
 def test_the_classifier_shares_e5s_tokenizer_which_is_the_one_it_was_trained_with():
     from transformers import AutoTokenizer
 
-    from lib.models.loader import load_tokenizer
+    from lib.models.loader import load_tokenizer, shared_cache
 
+    shared_cache().clear()  # earlier tests may have evicted either one under the memory budget
     assert text_tasks._sentiment_pipeline().tokenizer is load_tokenizer(text_tasks.E5)  # one copy in memory
     own = AutoTokenizer.from_pretrained(pack_dir() / text_tasks.SENTIMENT)
     texts = ["Phim hay quá, nhất định sẽ xem lại!", "Tiếng Việt có dấu: ờ ữ ỵ ặ", "The hotel was dirty. 😡"]
