@@ -1,0 +1,1 @@
+"""Tools lessons (Hub CLI, Spaces): argument checking and file generation, no Streamlit here."""
