@@ -1,4 +1,11 @@
-"""tools page: the lesson for its leaves of the map."""
-from lib.ui.lesson import lesson_page
+"""Additional tools: Evaluate's metrics to poke at, and (as they come) the other tools of the map."""
+from lib.ui import evaluate_lab
+from lib.ui.lesson import lab_page
 
-lesson_page("tools")
+lab_page(
+    "tools",
+    labs=[],
+    leaf_labs={
+        "evaluate": [evaluate_lab.metrics_lab],
+    },
+)

@@ -251,3 +251,14 @@ def datasets_by_year(table, rows_title: str, year_title: str) -> go.Figure:
                            textposition="top center", marker={"size": 12})
     figure.update_layout(xaxis_title=year_title, yaxis={"title": {"text": rows_title}, "type": "log"})
     return _compact(figure, 440)
+
+
+def radar(profiles: dict[str, dict[str, float]]) -> go.Figure:
+    """Several systems on the same 0..1 scores: the larger the shape, the better on every axis."""
+    figure = go.Figure()
+    for name, scores in profiles.items():
+        axes = list(scores)
+        figure.add_scatterpolar(name=name, r=[scores[a] for a in axes] + [scores[axes[0]]], theta=axes + [axes[0]],
+                                fill="toself", opacity=0.6)
+    figure.update_layout(polar={"radialaxis": {"range": [0, 1]}})
+    return _compact(figure, 420)

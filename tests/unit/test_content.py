@@ -11,7 +11,8 @@ VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầ�
 STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\([\w.]+(?:\(\))?(?: or "\w+")?,)\s*["']([a-z0-9_]+)["']""")
 STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*f["']([a-z0-9_]+)\{""")
 # lib/ raises problems and notices as catalogue keys for the page to translate
-STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation|hub|ds)_[a-z0-9_]+)["']""")
+STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation|hub|ds|metric|cli|spaces)_[a-z0-9_]+)["']""")
+STRING_LITERAL = re.compile(r"""["']([a-z][a-z0-9_]*)["']""")
 STRING_KEY_AS_DEFAULT = re.compile(r"""["']([a-z0-9_]+_default(?:_[a-z0-9_]+)?)["']""")  # a widget's first value, in a table
 
 
@@ -82,6 +83,8 @@ def test_every_key_used_in_code_exists_and_none_is_unused():
     prefixes = {prefix for source in sources for prefix in STRING_KEY_PREFIX_IN_CODE.findall(source)}
     used |= {key for key in catalogue if any(key.startswith(prefix) for prefix in prefixes)}
     assert used - catalogue == set(), "keys used in code but missing from the catalogue"
+    # a key written as a plain literal anywhere (a spec's explain_key, a table of defaults) is used too
+    used |= {literal for source in sources for literal in STRING_LITERAL.findall(source)} & catalogue
     # keys read indirectly (translate(lang, ...)) are listed here explicitly
     indirect = {"language_label", "language_name", "sidebar_offline", "sidebar_online",
                 "hub_unreachable", "hub_not_found", "hub_gated",  # keys returned by choice.hub_problem
