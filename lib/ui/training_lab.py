@@ -35,11 +35,13 @@ def _config(key: str, lora: bool):
                                       format_func=lambda m: translate(lang, f"train_method_{m}")) if lora else "full"
     epochs = right.slider(t("train_epochs"), 1, 5, 2, key=f"{key}_epochs")
     left, middle, right = st.columns(3)
-    rate = left.select_slider(t("train_learning_rate"), [1e-5, 3e-5, 5e-5, 1e-4, 3e-4, 1e-3], value=None,
-                              key=f"{key}_rate", format_func=lambda r: f"{r:g}", help=t("train_learning_rate_help"))
+    rate = left.select_slider(t("train_learning_rate"), ["auto", 1e-5, 3e-5, 5e-5, 1e-4, 3e-4, 1e-3], value="auto",
+                              key=f"{key}_rate", help=t("train_learning_rate_help"),
+                              format_func=lambda r: translate(lang, "train_rate_auto") if r == "auto" else f"{r:g}")
     batch = middle.select_slider(t("train_batch"), [4, 8, 16, 32], value=16, key=f"{key}_batch")
     length = right.select_slider(t("train_max_length"), [32, 64, 128, 256], value=64, key=f"{key}_length")
-    return TrainConfig(base=base, epochs=epochs, learning_rate=rate, batch_size=batch, max_length=length,
+    return TrainConfig(base=base, epochs=epochs, learning_rate=None if rate == "auto" else rate, batch_size=batch,
+                       max_length=length,
                        method=method or "full")
 
 
