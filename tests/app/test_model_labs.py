@@ -122,3 +122,19 @@ def test_offline_stand_in_answers_by_prompting_and_shows_the_prompt():
     assert not at.exception, [e.message for e in at.exception]
     assert any("Which river is Hanoi on?" in c.value for c in at.code)  # the prompt, shown
     assert any("HuggingFaceTB/SmolLM2-135M-Instruct" in c.value for c in at.code)
+
+
+def test_local_server_answers_a_request_and_a_space_is_generated():
+    at = open_tab(open_page("inference_spaces", "en"), "inference_spaces", "Hosted inference")
+    at.button(key="serve_start").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.button(key="serve_call").click().run()  # text-classification with the pack's classifier
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("HTTP 200" in c.value for c in at.caption)
+    at = open_tab(at, "inference_spaces", "Spaces: Gradio, Streamlit")
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("sdk: gradio" in c.value for c in at.code)
+    at.segmented_control(key="spaces_sdk").set_value("streamlit").run()
+    assert any("sdk: docker" in c.value for c in at.code)
+    at.text_input(key="spaces_name").set_value("<script>").run()
+    assert at.warning, "a title with markup is refused"

@@ -61,3 +61,20 @@ def test_evaluator_scores_the_sentiment_pipeline():
     assert not at.exception, problems(at)
     accuracy = next(m.value for m in at.metric if m.label == "accuracy")
     assert 0.7 < float(accuracy) <= 1.0
+
+
+def test_hub_cli_runs_a_whitelisted_command_and_refuses_shell_syntax():
+    at = open_tab(open_page("en"), "Hub CLI")
+    at.button(key="cli_run").click().run()  # the first command: hf version
+    assert not at.exception, problems(at)
+    assert any("version" in c.value for c in at.code)
+    at.selectbox(key="cli_command").set_value("models_info").run()
+    at.text_input(key="cli_models_info_repo_id").set_value("gpt2; rm -rf /").run()
+    assert any("not allowed" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_gradio_and_streamlit_side_by_side_and_this_pages_source():
+    at = open_tab(open_page("vi"), "Gradio")
+    assert any("import gradio" in c.value for c in at.code) and any("import streamlit" in c.value for c in at.code)
+    at = open_tab(at, "Streamlit")
+    assert any("lab_page(" in c.value for c in at.code)
