@@ -1,42 +1,23 @@
 """The Datasets page as a learner uses it: famous datasets, the loading steps, the viewer, uploads."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib.i18n import translate
-from lib.sections import LANGS, ROOT
+from lib.sections import LANGS
+from tests.app.lab_pages import assert_every_tab_opens, open_page, open_tab, problems
 
 PAGE = "datasets_lab"
 
 
-def open_page(lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(f"app_pages/{PAGE}.py")
-    return at.run()
 
-
-def open_tab(at: AppTest, leaf_title_end: str) -> AppTest:
-    label = next(tab.label for tab in at.tabs if tab.label.endswith(leaf_title_end))
-    at.session_state[f"{PAGE}_tab_{at.session_state['lang']}"] = label
-    return at.run()
-
-
-def problems(at: AppTest) -> list[str]:
-    return [e.message for e in at.exception]
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_tab_opens_without_error(lang):
-    at = open_page(lang)
-    for tab in list(at.tabs):
-        at.session_state[f"{PAGE}_tab_{lang}"] = tab.label
-        at.run()
-        assert not at.exception, (tab.label, problems(at))
+    assert_every_tab_opens(PAGE, lang)
 
 
 def test_viewer_searches_filters_and_describes_columns():
-    at = open_tab(open_page("en"), "Dataset Viewer")
+    at = open_tab(open_page(PAGE, "en"), PAGE, "Dataset Viewer")
     assert not at.exception, problems(at)
     total = translate("en", "ds_rows_match", shown=480, total=480, pages=48)
     assert total in [c.value for c in at.caption]
@@ -52,7 +33,7 @@ def test_viewer_searches_filters_and_describes_columns():
 
 
 def test_viewer_opens_uploads_and_refuses_bad_ones():
-    at = open_tab(open_page("vi"), "Dataset Viewer")
+    at = open_tab(open_page(PAGE, "vi"), PAGE, "Dataset Viewer")
     at.segmented_control(key="ds_source").set_value("upload").run()
     at.file_uploader(key="ds_upload_file").upload("bad.csv", b"a,b\n1,2\n3,4,5\n", "text/csv").run()
     assert not at.exception, problems(at)
@@ -63,7 +44,7 @@ def test_viewer_opens_uploads_and_refuses_bad_ones():
 
 
 def test_a_loading_step_runs_and_shows_its_code_and_figures():
-    at = open_tab(open_page("en"), "Data Loading API")
+    at = open_tab(open_page(PAGE, "en"), PAGE, "Data Loading API")
     at.selectbox(key="ds_step").set_value("map_batched").run()
     at.button(key="ds_step_run_map_batched").click().run()
     assert not at.exception, problems(at)
@@ -72,7 +53,7 @@ def test_a_loading_step_runs_and_shows_its_code_and_figures():
 
 
 def test_a_famous_dataset_opens_its_example_in_its_schema():
-    at = open_tab(open_page("en"), "SQuAD, IMDB, CoLA")
+    at = open_tab(open_page(PAGE, "en"), PAGE, "SQuAD, IMDB, CoLA")
     at.toggle(key="ds_famous_open_squad").set_value(True).run()
     assert not at.exception, problems(at)
     assert any("answers" in str(t.value) for t in at.table)

@@ -5,26 +5,14 @@ import wave
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib.i18n import translate
-from lib.sections import LANGS, ROOT
+from lib.sections import LANGS
+from tests.app.lab_pages import assert_every_tab_opens, open_page, open_tab
 
 pytestmark = pytest.mark.pack
 
 
-def open_page(page: str, lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(f"app_pages/{page}.py")
-    return at.run()
-
-
-def open_tab(at: AppTest, page: str, title_end: str) -> AppTest:
-    label = next(tab.label for tab in at.tabs if tab.label.endswith(title_end))
-    at.session_state[f"{page}_tab_{at.session_state['lang']}"] = label
-    return at.run()
 
 
 def wav_bytes(samples: np.ndarray, rate: int = 16_000) -> bytes:
@@ -40,11 +28,7 @@ def wav_bytes(samples: np.ndarray, rate: int = 16_000) -> bytes:
 @pytest.mark.parametrize("page", ["transformers_pipelines", "inference_spaces"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_tab_opens_without_error(page, lang):
-    at = open_page(page, lang)
-    for tab in list(at.tabs):
-        at.session_state[f"{page}_tab_{lang}"] = tab.label
-        at.run()
-        assert not at.exception, (tab.label, [e.message for e in at.exception])
+    assert_every_tab_opens(page, lang)
 
 
 def test_text_tasks_give_scores_entities_and_refuse_blank_text():

@@ -1,42 +1,23 @@
 """The Additional tools page as a learner uses it: the metric explorer."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib.i18n import translate
-from lib.sections import LANGS, ROOT
+from lib.sections import LANGS
+from tests.app.lab_pages import assert_every_tab_opens, open_page, open_tab, problems
 
 PAGE = "tools"
 
 
-def open_page(lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(f"app_pages/{PAGE}.py")
-    return at.run()
 
-
-def open_tab(at: AppTest, title_end: str) -> AppTest:
-    label = next(tab.label for tab in at.tabs if tab.label.endswith(title_end))
-    at.session_state[f"{PAGE}_tab_{at.session_state['lang']}"] = label
-    return at.run()
-
-
-def problems(at: AppTest) -> list[str]:
-    return [e.message for e in at.exception]
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_tab_opens_without_error(lang):
-    at = open_page(lang)
-    for tab in list(at.tabs):
-        at.session_state[f"{PAGE}_tab_{lang}"] = tab.label
-        at.run()
-        assert not at.exception, (tab.label, problems(at))
+    assert_every_tab_opens(PAGE, lang)
 
 
 def test_metric_explorer_scores_every_kind_and_refuses_mismatched_lines():
-    at = open_tab(open_page("en"), "Evaluate")
+    at = open_tab(open_page(PAGE, "en"), PAGE, "Evaluate")
     assert not at.exception, problems(at)
     assert {m.label for m in at.metric} >= {"accuracy", "f1", "matthews_correlation"}
     assert len(at.get("plotly_chart")) == 2  # confusion matrix, per-class bars
@@ -55,7 +36,7 @@ def test_metric_explorer_scores_every_kind_and_refuses_mismatched_lines():
 
 @pytest.mark.pack
 def test_evaluator_scores_the_sentiment_pipeline():
-    at = open_tab(open_page("vi"), "Evaluate")
+    at = open_tab(open_page(PAGE, "vi"), PAGE, "Evaluate")
     at.segmented_control(key="metric_kind").set_value("evaluator").run()
     at.button(key="metric_evaluator_run").click().run()
     assert not at.exception, problems(at)
@@ -64,7 +45,7 @@ def test_evaluator_scores_the_sentiment_pipeline():
 
 
 def test_hub_cli_runs_a_whitelisted_command_and_refuses_shell_syntax():
-    at = open_tab(open_page("en"), "Hub CLI")
+    at = open_tab(open_page(PAGE, "en"), PAGE, "Hub CLI")
     at.button(key="cli_run").click().run()  # the first command: hf version
     assert not at.exception, problems(at)
     assert any("version" in c.value for c in at.code)
@@ -74,7 +55,7 @@ def test_hub_cli_runs_a_whitelisted_command_and_refuses_shell_syntax():
 
 
 def test_gradio_and_streamlit_side_by_side_and_this_pages_source():
-    at = open_tab(open_page("vi"), "Gradio")
+    at = open_tab(open_page(PAGE, "vi"), PAGE, "Gradio")
     assert any("import gradio" in c.value for c in at.code) and any("import streamlit" in c.value for c in at.code)
-    at = open_tab(at, "Streamlit")
+    at = open_tab(at, PAGE, "Streamlit")
     assert any("lab_page(" in c.value for c in at.code)

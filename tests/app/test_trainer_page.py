@@ -5,27 +5,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.i18n import translate
-from lib.sections import LANGS, ROOT
+from lib.sections import LANGS
+from tests.app.lab_pages import assert_every_tab_opens, open_page, open_tab, problems
 
 pytestmark = pytest.mark.pack
 
 
-def open_page(page: str, lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(f"app_pages/{page}.py")
-    return at.run()
 
-
-def open_tab(at: AppTest, page: str, title_end: str) -> AppTest:
-    label = next(tab.label for tab in at.tabs if tab.label.endswith(title_end))
-    at.session_state[f"{page}_tab_{at.session_state['lang']}"] = label
-    return at.run()
-
-
-def problems(at: AppTest) -> list[str]:
-    return [e.message for e in at.exception]
 
 
 def wait_for_job(at: AppTest, key: str, timeout: float = 600) -> AppTest:
@@ -39,11 +25,7 @@ def wait_for_job(at: AppTest, key: str, timeout: float = 600) -> AppTest:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_tab_opens_without_error(lang):
-    at = open_page("trainer_api", lang)
-    for tab in list(at.tabs):
-        at.session_state[f"trainer_api_tab_{lang}"] = tab.label
-        at.run()
-        assert not at.exception, (tab.label, problems(at))
+    assert_every_tab_opens("trainer_api", lang)
 
 
 def test_a_stopped_live_run_still_gives_a_model_to_try():
