@@ -1,5 +1,5 @@
 """Additional tools: the Hub CLI, metrics to poke at, LoRA, Accelerate, Gradio and Streamlit side by side."""
-from lib.ui import evaluate_lab, sharing_lab, training_lab
+from lib.ui import evaluate_lab, optimize_lab, sharing_lab, training_lab
 from lib.ui.lesson import lab_page
 
 lab_page(
@@ -12,5 +12,6 @@ lab_page(
         "streamlit": [sharing_lab.this_page_source],
         "peft": [training_lab.lora_lab],
         "accelerate": [training_lab.accelerate_lab],
+        "optimum": [optimize_lab.optimum_lab],
     },
 )

@@ -252,35 +252,16 @@ def compare_panel() -> None:
     from lib.training import lora
     from lib.training.trainer import TrainConfig
 
-    job = st.session_state.get("lora_compare_job")
-    if st.button(t("lora_compare_start"), icon="⚖️", key="lora_compare_start", disabled=bool(job and job.running)):
-        prepared = _sentiment()
-        output = tempfile.mkdtemp(prefix="hhf-compare-")
-        started = jobs.start(lambda on_event, stop: lora.compare_full_and_lora(prepared, TrainConfig(), output,
-                                                                               on_event=on_event, stop=stop))
-        if started is None:
-            st.warning(t("train_busy"))
-        else:
-            job = st.session_state["lora_compare_job"] = started
-    if job is not None:
-        st.fragment(_compare_progress, run_every=1.0 if job.running else None)(job)
+    def work(on_event, stop):
+        return lora.compare_full_and_lora(_sentiment(), TrainConfig(), tempfile.mkdtemp(prefix="hhf-compare-"),
+                                          on_event=on_event, stop=stop)
+
+    jobs.panel("lora_compare_job", t("lora_compare_start"), work, _compare_result, t("train_busy"),
+               lambda last: t("lora_compare_running", step=last.get("step", 0), steps=last.get("max_steps", "…")))
 
 
-def _compare_progress(job) -> None:
-    job.drain()
-    if job.running:
-        last = job.history[-1] if job.history else {}
-        st.caption(t("lora_compare_running", step=last.get("step", 0), steps=last.get("max_steps", "…")))
-        if st.button(t("train_stop"), icon="⏹️", key="lora_compare_stop"):
-            job.stop.set()
-        return
-    if st.session_state.get("lora_compare_polled") is not job:
-        st.session_state["lora_compare_polled"] = job
-        st.rerun()
-    if job.error is not None:
-        st.error(t("train_failed", error=f"{type(job.error).__name__}: {str(job.error)[:300]}"))
-        return
-    table = pd.DataFrame(job.result).T[["seconds", "accuracy", "f1_macro", "trainable", "total", "rss_growth_mb"]]
+def _compare_result(result) -> None:
+    table = pd.DataFrame(result).T[["seconds", "accuracy", "f1_macro", "trainable", "total", "rss_growth_mb"]]
     st.dataframe(table.round(3))
     st.plotly_chart(charts.grouped_bars(["full", "LoRA"], {
         t("train_accuracy"): list(table["accuracy"]),

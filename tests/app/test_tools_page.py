@@ -59,3 +59,16 @@ def test_gradio_and_streamlit_side_by_side_and_this_pages_source():
     assert any("import gradio" in c.value for c in at.code) and any("import streamlit" in c.value for c in at.code)
     at = open_tab(at, PAGE, "Streamlit")
     assert any("lab_page(" in c.value for c in at.code)
+
+
+@pytest.mark.pack
+def test_optimum_compares_pytorch_onnx_and_int8():
+    from tests.app.test_trainer_page import wait_for_job
+
+    at = open_tab(open_page(PAGE, "en"), PAGE, "Optimum")
+    at.button(key="opt_job_start").click().run()
+    at = wait_for_job(at, "opt_job", timeout=900)
+    assert not at.exception, problems(at)
+    table = at.dataframe[0].value
+    assert list(table["backend"]) == ["pytorch-fp32", "onnx-fp32", "onnx-int8"]
+    assert table["size_mb"].iloc[2] < 0.5 * table["size_mb"].iloc[0]

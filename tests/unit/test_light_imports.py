@@ -37,7 +37,7 @@ def heavy_modules(script: str, *args: str) -> list[str]:
 
 
 def test_rendering_pages_without_labs_imports_nothing_heavy():
-    assert len(LIGHT_PAGES) >= 5
+    assert {p.id for p in LIGHT_PAGES} >= {"home", "glossary", "about"}  # every area page is a lab now
     heavy = heavy_modules(RENDER, *[p.file for p in LIGHT_PAGES])
     assert heavy == [], f"heavy modules imported while rendering pages: {heavy[:10]}"
 
