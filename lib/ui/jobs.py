@@ -67,36 +67,41 @@ def start(work: Callable[[Callable[[dict], None], threading.Event], Any]) -> Job
     return job
 
 
-def panel(state_key: str, start_label: str, work, show_result, busy_message: str, running_message) -> None:
-    """A start button for `work(on_event, stop)` run as a job, then its progress (polled every
-    second) and, once done, `show_result(result)`; the job lives in the learner's session."""
+
+def panel(state_key: str, start_label: str, work, show_result, show_progress, busy_message: str,
+          icon: str = "▶️") -> None:
+    """A start button for `work(on_event, stop)` run as a job; then, in a fragment polled every
+    second while it runs, `show_progress(job)` and a stop button; once done, `show_result(result)`.
+    The job lives in the learner's session."""
     import streamlit as st
 
     job = st.session_state.get(state_key)
-    if st.button(start_label, icon="▶️", key=f"{state_key}_start", disabled=bool(job and job.running)):
+    if st.button(start_label, icon=icon, key=f"{state_key}_start", disabled=bool(job and job.running),
+                 type="primary"):
         started = start(work)
         if started is None:
             st.warning(busy_message)
         else:
             job = st.session_state[state_key] = started
     if job is not None:
-        st.fragment(_progress, run_every=1.0 if job.running else None)(job, state_key, show_result, running_message)
+        st.fragment(_progress, run_every=1.0 if job.running else None)(job, state_key, show_result, show_progress)
 
 
-def _progress(job: Job, state_key: str, show_result, running_message) -> None:
+def _progress(job: Job, state_key: str, show_result, show_progress) -> None:
     import streamlit as st
 
+    from lib.i18n import t
+
     job.drain()
+    if job.running and st.button(t("train_stop"), icon="⏹️", key=f"{state_key}_stop"):
+        job.stop.set()
+    show_progress(job)
     if job.running:
-        st.caption(running_message(job.history[-1] if job.history else {}))
-        if st.button("⏹️", key=f"{state_key}_stop", help="stop"):
-            job.stop.set()
         return
     if st.session_state.get(f"{state_key}_polled") is not job:  # finished while polling: one rerun stops the timer
         st.session_state[f"{state_key}_polled"] = job
         st.rerun()
     if job.error is not None:
-        from lib.i18n import t
         from lib.text_input import InputProblem
 
         if isinstance(job.error, InputProblem):

@@ -19,7 +19,7 @@ def optimum_lab() -> None:
     # one thread: on a busy 2-core laptop PyTorch's two threads wait for each other (measured ~1 s a
     # sentence against 29 ms with one), which would make ONNX look 50x faster than it is
     jobs.panel("opt_job", t("opt_run"), lambda on_event, stop: onnx_export.compare(threads=1), _onnx_result,
-               t("train_busy"), lambda last: t("opt_running"))
+               lambda job: st.caption(t("opt_running")) if job.running else None, t("train_busy"))
     code = onnx_export.code(".cache/pack/sentiment-e5-vi-en")
     for tab, name in zip(st.tabs(["export", "quantize", "run", "optimum"]), ["export", "quantize", "run", "optimum"],
                          strict=True):

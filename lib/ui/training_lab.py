@@ -62,24 +62,14 @@ def training_panel(prepared, config, key: str) -> None:
     """Start / stop a run, its live chart, then its results: scores, confusion matrix, try it, download."""
     from lib.training import trainer
 
-    job = st.session_state.get(f"{key}_job")
-    left, right = st.columns([1, 3])
-    if left.button(t("train_start"), icon="🏋️", key=f"{key}_start", disabled=bool(job and job.running),
-                   type="primary"):
-        output = tempfile.mkdtemp(prefix="hhf-trained-")
-        started = jobs.start(lambda on_event, stop: trainer.train(prepared, config, on_event, stop, output))
-        if started is None:
-            right.warning(t("train_busy"))
-        else:
-            job = st.session_state[f"{key}_job"] = started
-    if job is not None:
-        st.fragment(_progress, run_every=1.0 if job.running else None)(job, key)
+    def work(on_event, stop):
+        return trainer.train(prepared, config, on_event, stop, tempfile.mkdtemp(prefix="hhf-trained-"))
+
+    jobs.panel(f"{key}_job", t("train_start"), work, lambda result: _results(result, key),
+               lambda job: _curve(job, key), t("train_busy"), icon="🏋️")
 
 
-def _progress(job, key: str) -> None:
-    job.drain()
-    if job.running and st.button(t("train_stop"), icon="⏹️", key=f"{key}_stop"):
-        job.stop.set()
+def _curve(job, key: str) -> None:
     logs = [e for e in job.history if e.get("kind") == "log" and "loss" in e]
     evals = [e for e in job.history if e.get("kind") == "eval" and "accuracy" in e]
     last = job.history[-1] if job.history else {}
@@ -94,19 +84,6 @@ def _progress(job, key: str) -> None:
                                            t("train_step"), t("train_value")), config=PLOTLY, key=f"{key}_curve")
     if job.running:
         st.caption(t("train_running"))
-        return
-    if st.session_state.get(f"{key}_polled") is not job:  # finished while polling: one full rerun stops the timer
-        st.session_state[f"{key}_polled"] = job
-        st.rerun()
-    if job.error is not None:
-        from lib.text_input import InputProblem
-
-        if isinstance(job.error, InputProblem):
-            st.warning(t(job.error.key, **job.error.values))
-        else:
-            st.error(t("train_failed", error=f"{type(job.error).__name__}: {str(job.error)[:300]}"))
-        return
-    _results(job.result, key)
 
 
 def _results(result, key: str) -> None:
@@ -256,8 +233,14 @@ def compare_panel() -> None:
         return lora.compare_full_and_lora(_sentiment(), TrainConfig(), tempfile.mkdtemp(prefix="hhf-compare-"),
                                           on_event=on_event, stop=stop)
 
-    jobs.panel("lora_compare_job", t("lora_compare_start"), work, _compare_result, t("train_busy"),
-               lambda last: t("lora_compare_running", step=last.get("step", 0), steps=last.get("max_steps", "…")))
+    jobs.panel("lora_compare_job", t("lora_compare_start"), work, _compare_result, _compare_progress, t("train_busy"),
+               icon="⚖️")
+
+
+def _compare_progress(job) -> None:
+    if job.running:
+        last = job.history[-1] if job.history else {}
+        st.caption(t("lora_compare_running", step=last.get("step", 0), steps=last.get("max_steps", "…")))
 
 
 def _compare_result(result) -> None:

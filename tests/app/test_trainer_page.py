@@ -31,7 +31,7 @@ def test_every_tab_opens_without_error(lang):
 def test_a_stopped_live_run_still_gives_a_model_to_try():
     at = open_tab(open_page("trainer_api", "en"), "trainer_api", "Live training")
     at.slider(key="train_live_epochs").set_value(1).run()
-    at.button(key="train_live_start").click().run()
+    at.button(key="train_live_job_start").click().run()
     assert not at.exception, problems(at)
     job = at.session_state["train_live_job"]
     deadline = time.monotonic() + 300
