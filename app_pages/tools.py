@@ -1,5 +1,5 @@
 """Additional tools: the Hub CLI, metrics to poke at, LoRA, Accelerate, Gradio and Streamlit side by side."""
-from lib.ui import evaluate_lab, optimize_lab, sharing_lab, training_lab
+from lib.ui import alignment_lab, evaluate_lab, optimize_lab, sharing_lab, training_lab
 from lib.ui.lesson import lab_page
 
 lab_page(
@@ -13,5 +13,6 @@ lab_page(
         "peft": [training_lab.lora_lab],
         "accelerate": [training_lab.accelerate_lab],
         "optimum": [optimize_lab.optimum_lab],
+        "trl": [alignment_lab.trl_lab],
     },
 )

@@ -72,3 +72,9 @@ def test_optimum_compares_pytorch_onnx_and_int8():
     table = at.dataframe[0].value
     assert list(table["backend"]) == ["pytorch-fp32", "onnx-fp32", "onnx-int8"]
     assert table["size_mb"].iloc[2] < 0.5 * table["size_mb"].iloc[0]
+
+
+def test_trl_tab_draws_the_pipeline_and_shows_the_sft_code():
+    at = open_tab(open_page(PAGE, "vi"), PAGE, "TRL")
+    assert not at.exception, problems(at)
+    assert at.get("plotly_chart") and any("SFTTrainer" in c.value for c in at.code)

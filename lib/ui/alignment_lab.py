@@ -1,0 +1,66 @@
+"""TRL lab: the post-training methods as a diagram, and a real LoRA SFT run of SmolLM2."""
+from __future__ import annotations
+
+import tempfile
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts
+from lib.i18n import current_lang, read, t
+from lib.ui import jobs
+from lib.ui.widgets import show_code
+
+PLOTLY = {"displaylogo": False}
+KIND_COLOURS = {"raw_text": "#E5E7EB", "demonstrations": "#BBF7D0", "preference_pairs": "#FDE68A",
+                "prompts_reward": "#FBCFE8"}
+
+
+def trl_lab() -> None:
+    from lib.alignment import explain, sft
+
+    st.subheader(t("trl_title"))
+    st.markdown(read("labs/alignment/trl.md"))
+    lang = current_lang()
+    flow = explain.pipeline(lang)
+    nodes = [{**node, "kind": node["data"], "hover": f"{node['learns']}<br>{node['data_label']}"} for node in flow["nodes"]]
+    st.plotly_chart(charts.flow_diagram(nodes, flow["edges"], KIND_COLOURS), config=PLOTLY, key="trl_flow")
+    st.dataframe(pd.DataFrame(explain.methods(lang)), hide_index=True)
+    st.markdown(f"#### {t('trl_sft_title')}")
+    left, middle, right = st.columns(3)
+    steps = left.slider(t("trl_steps"), 10, 60, 30, 5, key="trl_steps")
+    rank = middle.select_slider(t("lora_rank"), [4, 8, 16], value=8, key="trl_rank")
+    rate = right.select_slider(t("train_learning_rate"), [2e-4, 5e-4, 1e-3, 2e-3], value=1e-3, key="trl_rate",
+                               format_func=lambda r: f"{r:g}")
+    show_code(sft.code(sft.SftSettings(steps=steps, lora_r=rank, learning_rate=rate)))
+
+    def work(on_event, stop):
+        return sft.sft_run(steps=steps, lora_r=rank, learning_rate=rate, on_event=on_event, stop=stop,
+                           output_dir=tempfile.mkdtemp(prefix="hhf-sft-"))
+
+    jobs.panel("trl_job", t("trl_run"), work, _result, _progress, t("train_busy"), icon="🎯")
+
+
+def _losses(points) -> None:
+    if points:
+        st.plotly_chart(charts.lines_chart({t("train_loss"): ([s for s, _ in points], [v for _, v in points])},
+                                           t("train_step"), t("train_loss")), config=PLOTLY, key="trl_losses")
+
+
+def _progress(job) -> None:
+    if not job.running:
+        return
+    phase = next((e["phase"] for e in reversed(job.history) if e.get("kind") == "phase"), "before")
+    st.caption(t(f"trl_phase_{phase}"))
+    _losses([(e["step"], e["loss"]) for e in job.history if e.get("kind") == "log" and "loss" in e])
+
+
+def _result(result) -> None:
+    columns = st.columns(3)
+    columns[0].metric(t("train_seconds"), f"{result.train_seconds:.0f}")
+    columns[1].metric(t("train_trainable"), t("number", value=result.trainable_params))
+    columns[2].metric(t("lora_share"), f"{result.trainable_params / result.total_params:.2%}")
+    _losses(result.losses)
+    st.table(pd.DataFrame([{t("trl_prompt"): row["prompt"], t("trl_before"): row["before"], t("trl_after"): row["after"]}
+                           for row in result.comparison]))
+    st.caption(t("trl_honest"))
