@@ -52,7 +52,16 @@ def main() -> None:
     from lib.alignment.sft import SftSettings, settings_dict
 
     steps = args.steps or (10 if args.dpo else SftSettings().steps)
-    print(("DPO" if args.dpo else "SFT"), "steps", steps, "settings", settings_dict(SftSettings(steps=steps)))
+    if args.dpo:
+        import inspect
+
+        from lib.alignment.sft import dpo_run
+
+        defaults = {k: p.default for k, p in inspect.signature(dpo_run).parameters.items()
+                    if k in ("lora_r", "learning_rate", "beta", "batch_size", "max_length", "seed")}
+        print("DPO steps", steps, "settings", defaults)
+    else:
+        print("SFT steps", steps, "settings", settings_dict(SftSettings(steps=steps)))
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.rounds} round(s), "
           "each in a fresh process")
     rounds = []

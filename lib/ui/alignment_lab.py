@@ -28,7 +28,7 @@ def trl_lab() -> None:
     st.dataframe(pd.DataFrame(explain.methods(lang)), hide_index=True)
     st.markdown(f"#### {t('trl_sft_title')}")
     left, middle, right = st.columns(3)
-    steps = left.slider(t("trl_steps"), 10, 60, 30, 5, key="trl_steps")
+    steps = left.slider(t("trl_steps"), 10, 40, 20, 5, key="trl_steps")
     rank = middle.select_slider(t("lora_rank"), [4, 8, 16], value=8, key="trl_rank")
     rate = right.select_slider(t("train_learning_rate"), [2e-4, 5e-4, 1e-3, 2e-3], value=1e-3, key="trl_rate",
                                format_func=lambda r: f"{r:g}")
