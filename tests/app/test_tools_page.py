@@ -78,3 +78,17 @@ def test_trl_tab_draws_the_pipeline_and_shows_the_sft_code():
     at = open_tab(open_page(PAGE, "vi"), PAGE, "TRL")
     assert not at.exception, problems(at)
     assert at.get("plotly_chart") and any("SFTTrainer" in c.value for c in at.code)
+
+
+@pytest.mark.pack
+def test_trl_sft_runs_from_the_page_and_compares_answers():
+    from tests.app.test_trainer_page import wait_for_job
+
+    at = open_tab(open_page(PAGE, "en"), PAGE, "TRL")
+    at.slider(key="trl_steps").set_value(10).run()
+    at.button(key="trl_job_start").click().run()
+    at = wait_for_job(at, "trl_job", timeout=900)
+    assert not at.exception, problems(at)
+    result = at.session_state["trl_job"].result
+    assert result.steps == 10 and len(result.comparison) == 4
+    assert any(translate("en", "trl_after") in str(t.value.columns.tolist()) for t in at.table)
