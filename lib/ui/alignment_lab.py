@@ -1,8 +1,6 @@
 """TRL lab: the post-training methods as a diagram, and a real LoRA SFT run of SmolLM2."""
 from __future__ import annotations
 
-import tempfile
-
 import pandas as pd
 import streamlit as st
 
@@ -36,7 +34,7 @@ def trl_lab() -> None:
 
     def work(on_event, stop):
         return sft.sft_run(steps=steps, lora_r=rank, learning_rate=rate, on_event=on_event, stop=stop,
-                           output_dir=tempfile.mkdtemp(prefix="hhf-sft-"))
+                           output_dir=jobs.output_dir("hhf-sft-"))
 
     jobs.panel("trl_job", t("trl_run"), work, _result, _progress, t("train_busy"), icon="🎯")
 

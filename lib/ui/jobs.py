@@ -13,6 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _ONE_AT_A_TIME = threading.Lock()
+KEEP_OUTPUTS = 6  # trained models kept on disk per kind (an e5 classifier is ~470 MB)
+
+
+def output_dir(prefix: str) -> str:
+    """A new folder for a job's model, after removing all but the newest few of the same kind:
+    a class training all morning must not fill the laptop's disk."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    old = sorted(Path(tempfile.gettempdir()).glob(f"{prefix}*"), key=lambda p: p.stat().st_mtime)
+    for folder in old[:max(0, len(old) - (KEEP_OUTPUTS - 1))]:
+        shutil.rmtree(folder, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=prefix)
 
 
 @dataclass

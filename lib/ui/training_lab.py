@@ -1,8 +1,6 @@
 """Trainer lab widgets: a live fine-tuning run, the "train your own" wizard, LoRA and Accelerate."""
 from __future__ import annotations
 
-import tempfile
-
 import pandas as pd
 import streamlit as st
 
@@ -63,7 +61,7 @@ def training_panel(prepared, config, key: str) -> None:
     from lib.training import trainer
 
     def work(on_event, stop):
-        return trainer.train(prepared, config, on_event, stop, tempfile.mkdtemp(prefix="hhf-trained-"))
+        return trainer.train(prepared, config, on_event, stop, jobs.output_dir("hhf-trained-"))
 
     jobs.panel(f"{key}_job", t("train_start"), work, lambda result: _results(result, key),
                lambda job: _curve(job, key), t("train_busy"), icon="🏋️")
@@ -230,7 +228,7 @@ def compare_panel() -> None:
     from lib.training.trainer import TrainConfig
 
     def work(on_event, stop):
-        return lora.compare_full_and_lora(_sentiment(), TrainConfig(), tempfile.mkdtemp(prefix="hhf-compare-"),
+        return lora.compare_full_and_lora(_sentiment(), TrainConfig(), jobs.output_dir("hhf-compare-"),
                                           on_event=on_event, stop=stop)
 
     jobs.panel("lora_compare_job", t("lora_compare_start"), work, _compare_result, _compare_progress, t("train_busy"),

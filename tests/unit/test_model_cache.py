@@ -100,3 +100,14 @@ def test_a_model_outside_torch_is_counted_by_the_size_it_declares():
     cache.get("ctranslate2", object, size_bytes=70)
     cache.get("onnx", object, size_bytes=50)
     assert cache.keys() == ["onnx"] and cache.evictions == ["ctranslate2"]
+
+
+def test_job_outputs_keep_only_the_newest_few(tmp_path, monkeypatch):
+    import tempfile
+
+    from lib.ui import jobs
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = [jobs.output_dir("hhf-test-") for _ in range(jobs.KEEP_OUTPUTS + 3)]
+    left = sorted(str(p) for p in tmp_path.glob("hhf-test-*"))
+    assert len(left) == jobs.KEEP_OUTPUTS and made[-1] in left
