@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from typing import Any
 
 WHISPER_COMPONENT = "whisper-base-ct2"
 COMPUTE_TYPES = ("int8", "int8_float32", "float32")

@@ -9,7 +9,7 @@ import streamlit as st
 from lib import charts
 from lib.environment import hub_offline
 from lib.i18n import current_lang, read, t, translate
-from lib.ui.widgets import learner_errors, notices, show_code
+from lib.ui.widgets import learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 PAGE_SIZES = [10, 25, 50, 100]
@@ -72,7 +72,7 @@ def viewer_lab() -> None:
             opened = _opened("synthetic", "reviews")
         elif source == "upload":
             upload = st.file_uploader(t("ds_upload"), type=UPLOAD_TYPES, key="ds_upload_file",
-                                      help=t("upload_limit", mb=st.get_option("server.maxUploadSize")))
+                                      help=upload_help())
             if upload is None:
                 st.info(t("ds_upload_waiting"))
                 return

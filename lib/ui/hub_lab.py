@@ -13,12 +13,10 @@ import streamlit as st
 
 from lib import charts
 from lib.i18n import current_lang, t, translate
-from lib.ui.widgets import filled, learner_errors, notices, show_code
+from lib.ui.widgets import AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 ENTITY_COLOURS = {"PER": "#FDE68A", "LOC": "#BBF7D0", "ORG": "#BFDBFE", "MISC": "#FBCFE8"}
-IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp"]
-AUDIO_TYPES = ["wav", "mp3", "ogg", "webm", "m4a", "flac"]
 
 # The learner's first text for each task: the same defaults as the offline widgets.
 TEXT_DEFAULTS = {"text-classification": "sent_default", "zero-shot-classification": "zs_default",
@@ -75,10 +73,9 @@ def run_hub_model(task_id: str, model_id: str) -> None:
     if task_id in LABEL_DEFAULTS:
         labels = st.text_input(t("zs_labels"), value=translate(lang, LABEL_DEFAULTS[task_id]), max_chars=500,
                                key=f"{key}_labels", help=t("zs_labels_help"))
-    limit = st.get_option("server.maxUploadSize")
     if task_id in ("image-classification", "zero-shot-image-classification", "object-detection"):
         upload = st.file_uploader(t("hub_input_image"), type=IMAGE_TYPES, key=f"{key}_image",
-                                  help=t("upload_limit", mb=limit))
+                                  help=upload_help())
         if upload is None:
             st.info(t("hub_waiting_image"))
             return
@@ -86,7 +83,7 @@ def run_hub_model(task_id: str, model_id: str) -> None:
     if task_id == "automatic-speech-recognition":
         recorded = st.audio_input(t("asr_record"), key=f"{key}_rec")
         source = st.file_uploader(t("asr_upload"), type=AUDIO_TYPES, key=f"{key}_audio",
-                                  help=t("upload_limit", mb=limit)) or recorded
+                                  help=upload_help()) or recorded
         if source is None:
             st.info(t("asr_waiting"))
             return

@@ -13,7 +13,8 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, t, translate
 from lib.ui.model_picker import lab_intro
-from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
+from lib.ui.widgets import (AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, md_literal, notices, show_code,
+                             upload_help)
 
 CHAT_KEY = "chat_messages"
 PLOTLY = {"displaylogo": False}
@@ -138,8 +139,8 @@ def digits_lab() -> None:
     samples = _digit_samples()
     picked = st.segmented_control(t("digits_sample"), list(range(len(samples))), default=0, key="digits_sample",
                                   format_func=lambda i: str(samples[i][0]))
-    upload = st.file_uploader(t("digits_upload"), type=["png", "jpg", "jpeg", "webp", "bmp"], key="digits_upload",
-                              help=t("upload_limit", mb=st.get_option("server.maxUploadSize")))
+    upload = st.file_uploader(t("digits_upload"), type=IMAGE_TYPES, key="digits_upload",
+                              help=upload_help())
     with learner_errors():
         from io import BytesIO
 
@@ -170,8 +171,8 @@ def asr_lab() -> None:
         return
     lang = current_lang()
     recorded = st.audio_input(t("asr_record"), key="asr_record")
-    uploaded = st.file_uploader(t("asr_upload"), type=["wav", "mp3", "ogg", "webm", "m4a", "flac"], key="asr_upload",
-                                help=t("upload_limit", mb=st.get_option("server.maxUploadSize")))
+    uploaded = st.file_uploader(t("asr_upload"), type=AUDIO_TYPES, key="asr_upload",
+                                help=upload_help())
     language = st.segmented_control(t("asr_language"), ["auto", "vi", "en"], default="auto", key="asr_language",
                                     format_func=lambda code: translate(lang, f"asr_language_{code}"))
     source = uploaded or recorded

@@ -7,7 +7,7 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
 from lib.ui import jobs
-from lib.ui.widgets import filled, learner_errors, notices, show_code
+from lib.ui.widgets import filled, learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 BASES = ["multilingual-e5-small", "all-minilm-l6-v2"]
@@ -166,7 +166,7 @@ def _wizard_frame(source: str):
     if source != "upload":
         return pd.read_csv(ROOT / BUNDLED[source])
     upload = st.file_uploader(t("wizard_upload"), type=["csv", "tsv", "json", "jsonl", "parquet"], key="wizard_upload",
-                              help=t("upload_limit", mb=st.get_option("server.maxUploadSize")))
+                              help=upload_help())
     if upload is None:
         st.info(t("wizard_waiting"))
         return None

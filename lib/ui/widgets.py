@@ -11,6 +11,15 @@ from lib.models.loader import PackMissing
 from lib.text_input import InputProblem
 
 
+IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "bmp"]  # what the image widgets accept (PIL reads them all)
+AUDIO_TYPES = ["wav", "mp3", "ogg", "webm", "m4a", "flac"]  # what faster-whisper's decoder reads
+
+
+def upload_help() -> str:
+    """The upload limit in the learner's language, for an uploader's help."""
+    return t("upload_limit", mb=st.get_option("server.maxUploadSize"))
+
+
 def show_code(code: str, expanded: bool = False) -> None:
     """The minimal runnable Hugging Face code doing what the widget above just did."""
     with st.expander(t("show_code"), icon="🧑‍💻", expanded=expanded):

@@ -1,6 +1,5 @@
 """Datasets lab: every hands-on step runs and its shown code gives the same result; uploads; the viewer."""
 import io
-import os
 import zipfile
 from pathlib import Path
 
