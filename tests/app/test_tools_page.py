@@ -81,14 +81,20 @@ def test_trl_tab_draws_the_pipeline_and_shows_the_sft_code():
 
 
 @pytest.mark.pack
-def test_trl_sft_runs_from_the_page_and_compares_answers():
+@pytest.mark.parametrize("method", ["sft", "dpo"])
+def test_trl_runs_from_the_page_and_compares_answers(method):
     from tests.app.test_trainer_page import wait_for_job
 
     at = open_tab(open_page(PAGE, "en"), PAGE, "TRL")
-    at.slider(key="trl_steps").set_value(10).run()
+    at.radio(key="trl_method").set_value(method).run()
+    assert any(("DPOTrainer" if method == "dpo" else "SFTTrainer") in c.value for c in at.code)
+    at.slider(key=f"trl_{method}_steps").set_value(10).run()
     at.button(key="trl_job_start").click().run()
     at = wait_for_job(at, "trl_job", timeout=900)
     assert not at.exception, problems(at)
     result = at.session_state["trl_job"].result
     assert result.steps == 10 and len(result.comparison) == 4
     assert any(translate("en", "trl_after") in str(t.value.columns.tolist()) for t in at.table)
+    if method == "dpo":
+        assert result.losses[-1][1] < result.losses[0][1] and result.margins[-1][1] > 0
+        assert any("0.693" in c.value for c in at.caption)
