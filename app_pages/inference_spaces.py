@@ -7,7 +7,7 @@ lab_page(
     "inference_spaces",
     labs=[],
     leaf_labs={
-        "hosted": [sharing_lab.server_lab],
+        "hosted": [sharing_lab.server_lab, sharing_lab.hosted_lab],
         "spaces": [sharing_lab.spaces_lab],
         "text_generation": [lab.generation_lab],
         "image_classification": [lab.digits_lab],

@@ -86,6 +86,40 @@ def _shorten(answer):
     return answer
 
 
+# --- Hugging Face's hosted inference, for real when online -----------------------------------
+
+def hosted_lab() -> None:
+    """A real call to Inference Providers with the learner's token; offline it says why not."""
+    from lib.serving import examples, hosted
+
+    st.subheader(t("hosted_live_title"))
+    task = st.selectbox(t("serve_task"), list(hosted.HOSTED_TASKS), key="hosted_task")
+    if hub_offline():
+        st.info(t("hosted_live_offline"), icon="📴")
+        show_code(examples.hosted_code(task), expanded=True)
+        return
+    token = st.text_input(t("hosted_token"), type="password", help=t("hosted_token_help"), key="hosted_token")
+    model = st.text_input(t("hosted_model"), value=hosted.default_model(task), key=f"hosted_model_{task}")
+    example = examples.BY_TASK[task]
+    text = st.text_area(t("hosted_text"), value=_first_text(example), max_chars=hosted.MAX_INPUT_CHARS,
+                        key=f"hosted_text_{task}")
+    labels = None
+    if task == "zero-shot-classification":
+        labels = st.text_input(t("hosted_labels"), value=", ".join(example.payload["parameters"]["candidate_labels"]),
+                               key="hosted_labels").split(",")
+    show_code(examples.hosted_code(task))
+    if st.button(t("hosted_call"), icon="☁️", key="hosted_call"):
+        with learner_errors(), st.spinner(t("working")):
+            answer = hosted.call(task, text, token=token, model=model, labels=labels)
+            st.caption(t("hosted_took", model=answer.model, seconds=answer.seconds))
+            st.json(_shorten(answer.answer), expanded=2)
+
+
+def _first_text(example) -> str:
+    payload = example.payload
+    return payload["messages"][-1]["content"] if "messages" in payload else payload["inputs"]
+
+
 # --- a Space to deploy -----------------------------------------------------------------------
 
 def spaces_lab() -> None:

@@ -122,3 +122,17 @@ def test_local_server_answers_a_request_and_a_space_is_generated():
     assert any("sdk: docker" in c.value for c in at.code)
     at.text_input(key="spaces_name").set_value("<script>").run()
     assert at.warning, "a title with markup is refused"
+
+
+def test_hosted_call_explains_itself_offline_and_asks_for_a_token_online(monkeypatch):
+    from lib.i18n import translate
+
+    at = open_tab(open_page("inference_spaces", "vi"), "inference_spaces", "(hosted inference)")
+    assert translate("vi", "hosted_live_offline") in [i.value for i in at.info]
+    assert any('InferenceClient(provider="auto"' in c.value for c in at.code)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")  # online mode; no token, so nothing is sent
+    at.run()
+    at.button(key="hosted_call").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert translate("vi", "hosted_token_missing") in [w.value for w in at.warning]
+    assert at.text_input(key="hosted_token").proto.type == 1  # a password field: the token is never shown

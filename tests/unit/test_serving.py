@@ -201,3 +201,89 @@ def test_examples_are_python_and_name_the_routes():
             assert f"/tasks/{task}" in code["inference_client"]
     ast.parse(examples.remote_servers_code())
     json.loads(examples.curl_command("text-classification").split("-d '")[1].rsplit("'", 1)[0])
+
+
+# --- the hosted-inference widget's call: the same client code, sent to this server with base_url ---
+
+def test_hosted_call_sends_the_real_client_call_to_any_server(server):
+    from lib.serving import hosted
+
+    answer = hosted.call("text-classification", REVIEW, base_url=server.url)
+    assert answer.model == hosted.default_model("text-classification") and answer.seconds > 0
+    assert {item["label"] for item in answer.answer} >= {"positive"} and answer.answer[0]["label"] == "positive"
+    vector = hosted.call("feature-extraction", "Hà Nội", base_url=server.url).answer
+    assert len(vector) == 384 and all(isinstance(x, float) for x in vector)
+    ranked = hosted.call("zero-shot-classification", "Đội tuyển Việt Nam thắng 2-0 tối qua.",
+                         labels=["thể thao", "ẩm thực", " "], base_url=server.url).answer
+    assert [item["label"] for item in ranked][0] == "thể thao" and len(ranked) == 2
+    entities = hosted.call("token-classification", NER_TEXT, base_url=server.url).answer
+    assert any(item["word"] == "Hà Nội" for item in entities)
+    chat = hosted.call("chat-completion", "Say hello.", base_url=server.url).answer
+    assert chat["content"] and chat["usage"]["completion_tokens"] > 0
+
+
+@pytest.fixture()
+def status_server():
+    """A server that answers every POST with one HTTP status, as the hosted API does when it refuses."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        status = 500
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = json.dumps({"error": "refused for the test"}).encode()
+            self.send_response(Handler.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield Handler, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("status,key", [(401, "hosted_token_refused"), (402, "hosted_no_credits"),
+                                        (404, "hosted_model_not_found"), (429, "hosted_rate_limited"),
+                                        (503, "hosted_http_error")])
+def test_hosted_refusals_become_sentences_the_learner_can_act_on(server, status_server, status, key):
+    from lib.serving import hosted
+    from lib.text_input import InputProblem
+
+    handler, url = status_server
+    handler.status = status
+    with pytest.raises(InputProblem) as problem:
+        hosted.call("text-classification", REVIEW, token="hf_wrong", base_url=url)
+    assert problem.value.key == key
+    for lang in ("vi", "en"):
+        assert "{" not in translate(lang, key, **problem.value.values)
+
+
+def test_hosted_call_refuses_what_it_cannot_send(server, monkeypatch):
+    from lib.serving import hosted
+    from lib.text_input import InputProblem
+
+    def key(**kwargs):
+        with pytest.raises(InputProblem) as problem:
+            hosted.call(**kwargs)
+        return problem.value.key
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    assert key(task="text-classification", text=REVIEW, base_url=f"http://127.0.0.1:{port}") == "hosted_unreachable"
+    assert key(task="text-classification", text="   ", base_url=server.url) == "text_empty"
+    assert key(task="text-classification", text="x" * 2_001, base_url=server.url) == "hosted_too_long"
+    assert key(task="zero-shot-classification", text=REVIEW, labels=[" "], base_url=server.url) == "zero_shot_no_labels"
+    assert key(task="summarization", text=REVIEW) == "hosted_task_unknown"
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert key(task="text-classification", text=REVIEW, token="hf_x") == "hosted_offline"
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    assert key(task="text-classification", text=REVIEW, token=" ") == "hosted_token_missing"
