@@ -29,9 +29,9 @@ def trl_lab() -> None:
                       horizontal=True, key="trl_method")
     st.markdown(f"#### {t(f'trl_{method}_title')}")
     if method == "dpo":
-        rows = [row for row in sft.load_preferences() if row["lang"] == lang]
-        st.dataframe(pd.DataFrame([{t(f"trl_{part}"): row[part][-1]["content"] for part in ("prompt", "chosen", "rejected")}
-                                   for row in rows]), hide_index=True)
+        columns = {"prompt": t("trl_question"), "chosen": t("trl_chosen"), "rejected": t("trl_rejected")}
+        st.dataframe(pd.DataFrame([{label: row[part][-1]["content"] for part, label in columns.items()}
+                                   for row in sft.load_preferences() if row["lang"] == lang]), hide_index=True)
     left, middle, right = st.columns(3)
     steps = left.slider(t("trl_steps"), 10, 40, 20 if method == "sft" else 10, 5, key=f"trl_{method}_steps")
     rank = middle.select_slider(t("lora_rank"), [4, 8, 16], value=8, key="trl_rank")
