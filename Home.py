@@ -10,6 +10,7 @@ import streamlit as st  # noqa: E402
 from lib.environment import hub_offline  # noqa: E402
 from lib.i18n import language_selector, t  # noqa: E402
 from lib.sections import GROUPS, pages_by_group  # noqa: E402
+from lib.ui import present, progress_ui, sidebar  # noqa: E402
 
 st.set_page_config(page_icon="🤗", layout="wide")
 
@@ -23,5 +24,9 @@ navigation = st.navigation(
         for group, pages in pages_by_group().items()
     }
 )
+sidebar.search_box()
+present.controls()
 st.sidebar.caption(t("sidebar_offline" if hub_offline() else "sidebar_online"))
 navigation.run()
+progress_ui.sync_with_browser()
+sidebar.share_box()

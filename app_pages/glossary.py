@@ -5,6 +5,7 @@ import streamlit as st
 from lib.glossary import glossary_rows, search
 from lib.i18n import current_lang, glossary, t
 from lib.sections import GROUPS
+from lib.ui import share
 from lib.ui.lesson import page_header
 
 lang = current_lang()
@@ -16,7 +17,10 @@ area_names = {area_id: GROUPS[area_id][lang] for area_id in GROUPS if area_id no
 area_names["general"] = t("glossary_general")
 
 query_col, area_col = st.columns([2, 3])
-query = query_col.text_input(t("glossary_search"), placeholder=t("glossary_search_placeholder"), max_chars=200)
+share.seed("glossary_query", "q")  # a search result or a link from a lesson opens the term
+query = query_col.text_input(t("glossary_search"), placeholder=t("glossary_search_placeholder"), max_chars=200,
+                             key="glossary_query")
+share.keep("q", query.strip())
 areas = area_col.multiselect(t("glossary_area"), options=list(area_names), format_func=area_names.get)
 found = search(rows, query, areas)
 

@@ -4,6 +4,7 @@ import streamlit as st
 from lib.charts import ecosystem_sunburst
 from lib.i18n import current_lang, leaf_words, read, t
 from lib.sections import AREAS, page, page_of_node, pages_by_group
+from lib.ui import progress_ui
 from lib.ui.lesson import page_header
 
 lang = current_lang()
@@ -11,8 +12,9 @@ page_header("home")
 
 # Only the open tab runs (on_change="rerun"), so the heavy Plotly bundle is not fetched
 # while a learner reads the path or the classroom guide, and the first paint stays light.
-map_tab, path_tab, classroom_tab = st.tabs(
-    [t("home_map_title"), t("home_path_title"), t("home_classroom_title")], key="home_tab", on_change="rerun"
+map_tab, progress_tab, path_tab, classroom_tab = st.tabs(
+    [t("home_map_title"), t("progress_tab"), t("home_path_title"), t("home_classroom_title")], key="home_tab",
+    on_change="rerun"
 )
 if map_tab.open:
     with map_tab:
@@ -24,6 +26,9 @@ if map_tab.open:
             target = page_of_node(point.get("id", ""))
             if target:
                 st.switch_page(target.file)
+if progress_tab.open:
+    with progress_tab:
+        progress_ui.panel()
 if path_tab.open:
     path_tab.markdown(read("home/learning_path.md"))
 if classroom_tab.open:

@@ -284,3 +284,38 @@ def flow_diagram(nodes: list[dict], edges: list[dict], colours: dict[str, str] |
     figure.update_layout(xaxis={"visible": False, "range": [-0.12, 1.12]}, yaxis={"visible": False, "range": [0, 1]},
                          showlegend=False)
     return _compact(figure, 380)
+
+
+def progress_treemap(rows: list[dict], root: str, hover: dict[str, str]) -> go.Figure:
+    """The map as a treemap coloured by progress: grey untouched, light green opened, dark green
+    opened with every quiz question of the leaf right. `hover` holds "opened"/"not_opened"/"quiz"
+    templates ("quiz" gets {right} and {questions})."""
+    ids, labels, parents, values, colours, texts = [root], [root], [""], [0], [0.0], [""]
+    for area_id in dict.fromkeys(row["area_id"] for row in rows):
+        area_rows = [row for row in rows if row["area_id"] == area_id]
+        ids.append(area_id)
+        labels.append(area_rows[0]["area"])
+        parents.append(root)
+        values.append(0)
+        colours.append(sum(_progress_level(row) for row in area_rows) / len(area_rows))
+        texts.append("")
+        for row in area_rows:
+            ids.append(row["key"])
+            labels.append(row["leaf"])
+            parents.append(area_id)
+            values.append(1)
+            colours.append(_progress_level(row))
+            quiz = hover["quiz"].format(right=row["right"], questions=row["questions"]) if row["questions"] else ""
+            texts.append(" · ".join(filter(None, [hover["opened" if row["visited"] else "not_opened"], quiz])))
+    figure = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, text=texts, branchvalues="remainder",
+        marker={"colors": colours, "colorscale": [[0, "#E5E7EB"], [0.4, "#BBF7D0"], [1, "#15803D"]],
+                "cmin": 0, "cmax": 1},
+        hovertemplate="<b>%{label}</b><br>%{text}<extra></extra>", textinfo="label"))
+    return _compact(figure, 460)
+
+
+def _progress_level(row: dict) -> float:
+    """0 untouched, 0.4 opened, up to 1 with the leaf's quiz answered right."""
+    quiz = row["right"] / row["questions"] if row["questions"] else (1.0 if row["visited"] else 0.0)
+    return 0.4 * row["visited"] + 0.6 * quiz

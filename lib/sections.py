@@ -150,6 +150,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("inference_spaces", "🚀",
              {"vi": "Inference API và Spaces", "en": "Inference API & Spaces"}, "inference"),
     PageSpec("tools", "🧰", {"vi": "Công cụ bổ sung", "en": "Additional tools"}, "tools"),
+    PageSpec("quiz", "📝", {"vi": "Câu hỏi ôn tập và tiến độ", "en": "Quizzes & progress"}, "reference"),
     PageSpec("glossary", "📖", {"vi": "Thuật ngữ", "en": "Glossary"}, "reference"),
     PageSpec("about", "📦", {"vi": "Giới thiệu và gói ngoại tuyến", "en": "About & offline pack"}, "reference"),
 )

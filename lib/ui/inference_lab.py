@@ -43,8 +43,10 @@ def generation_lab() -> None:
 
     if not lab_intro(t("gen_title"), "labs/inference/generation.md", "text-generation", key="gen_model"):
         return
-    prompt = st.text_area(t("gen_prompt"), value=translate(current_lang(), "gen_prompt_default"), max_chars=2_000,
-                          key="gen_prompt", height=80)
+    share.seed("gen_prompt", "prompt")
+    st.session_state.setdefault("gen_prompt", translate(current_lang(), "gen_prompt_default"))
+    prompt = st.text_area(t("gen_prompt"), max_chars=2_000, key="gen_prompt", height=80)
+    share.keep("prompt", prompt)
     if not filled(prompt):
         return
     left, right = st.columns(2)
@@ -86,8 +88,10 @@ def chat_lab() -> None:
 
     if not lab_intro(t("chat_title"), "labs/inference/chat.md", "chat", key="chat_model"):
         return
-    system = st.text_input(t("chat_system"), value=translate(current_lang(), "chat_system_default"), max_chars=500,
-                           key="chat_system")
+    share.seed("chat_system", "system")
+    st.session_state.setdefault("chat_system", translate(current_lang(), "chat_system_default"))
+    system = st.text_input(t("chat_system"), max_chars=500, key="chat_system")
+    share.keep("system", system)
     messages = st.session_state.setdefault(CHAT_KEY, [])
     if st.button(t("chat_clear"), icon="🧹", key="chat_clear") and messages:
         messages.clear()

@@ -6,8 +6,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from lib.charts import reading_minutes
-from lib.i18n import current_lang, prose_words, read, t
+from lib.glossary import link_terms
+from lib.i18n import current_lang, glossary, prose_words, read, t
 from lib.sections import Leaf, leaves_of_page, page
+from lib.ui import present, progress_ui, share
 
 
 def page_header(page_id: str) -> None:
@@ -50,28 +52,42 @@ def lab_page(page_id: str, labs: list[tuple[str, Widget]], leaf_labs: dict[str, 
     """
     lang = current_lang()
     leaves = leaves_of_page(page_id)
+    if present.presenting():
+        present.slide_deck(page_id, leaves, leaf_labs, labs)
+        return
     page_header(page_id)
     labels = [label for label, _ in labs] + [f"{leaf.icon} {leaf.title[lang]}" for leaf in leaves]
+    # The open tab is in the link as ?tab=<leaf id> (or lab-<n>), so a shared link opens it.
+    tab_ids = [f"lab-{i + 1}" for i in range(len(labs))] + [leaf.id for leaf in leaves]
     # A learner switching language stays in the tab they were in: the open tab is remembered by
     # position and becomes the default of the new language's tabs. The default must not change
     # while the language stays the same: it is part of the widget's identity, and a new identity
     # would drop the learner's next click.
     position_key, default_key = f"{page_id}_tab_position", f"{page_id}_tab_default"
+    share.seed(position_key, "tab", lambda raw: tab_ids.index(raw) if raw in tab_ids else None)
     if st.session_state.get(default_key, (None,))[0] != lang:
         st.session_state[default_key] = (lang, st.session_state.get(position_key, 0))
     default = labels[st.session_state[default_key][1]]
     tabs = st.tabs(labels, key=f"{page_id}_tab_{lang}", default=default, on_change="rerun")
     st.session_state[position_key] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
+    share.keep("tab", tab_ids[st.session_state[position_key]])
     for tab, (_, widget) in zip(tabs, labs):
         if tab.open:
             with tab:
                 st.fragment(widget)()
     for tab, leaf in zip(tabs[len(labs):], leaves):
         if tab.open:
+            progress_ui.visit(leaf.key)
             with tab:
                 st.header(f"{leaf.icon} {leaf.title[lang]}", anchor=leaf.anchor, divider="gray")
                 lesson = read(leaf.content_path)
                 with st.expander(t("lesson_read", minutes=reading_minutes(prose_words(lesson))), icon="📖"):
-                    st.markdown(lesson)
+                    st.markdown(link_terms(lesson, glossary(lang), lang))
                 for widget in leaf_labs.get(leaf.id, []):
                     st.fragment(widget)()
+    quiz_link(leaves[0].area)
+
+
+def quiz_link(area_id: str) -> None:
+    st.divider()
+    st.page_link(page("quiz").file, label=t("quiz_link"), icon="📝", query_params={"area": area_id})

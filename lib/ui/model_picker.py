@@ -7,6 +7,7 @@ from lib.environment import hub_offline
 from lib.i18n import current_lang, t, translate
 from lib.models import registry
 from lib.models.choice import ModelChoice, choices, free_text_choice, hub_code, hub_problem
+from lib.ui import share
 
 OTHER = "__other__"
 
@@ -34,8 +35,10 @@ def model_picker(task_id: str, key: str) -> ModelChoice | None:
         tag = translate(lang, "picker_offline_tag") if offline else translate(lang, "picker_hub_tag")
         return f"{choice.id} · {tag}"
 
+    share.seed(key, key, lambda raw: next((option for option in options if option.id == raw), None))
     picked = st.selectbox(t("picker_label"), options + ([OTHER] if online else []), format_func=label,
                           key=key, help=note)
+    share.keep(key, None if picked == OTHER or picked == options[0] else picked.id)
     if picked == OTHER:
         typed = st.text_input(t("picker_free_text"), key=f"{key}_free", placeholder="owner/model-name", max_chars=200)
         if not typed.strip():

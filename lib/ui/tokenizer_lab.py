@@ -11,6 +11,7 @@ from lib.models.registry import is_valid_hub_id
 from lib.text_input import MAX_CHARS, InputProblem, decode_upload, prepare
 from lib.tokenization import catalog, code, compare, cost, stages
 from lib.tokenization.presets import PRESETS
+from lib.ui import share
 from lib.ui.model_picker import cached_hub_problem
 from lib.ui.token_view import pieces_html, rows_html
 from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
@@ -64,10 +65,12 @@ def _apply_upload() -> None:
 def lab_text() -> str:
     """The text box, presets and .txt upload of the comparison; returns the current text."""
     lang = current_lang()
+    share.seed(TEXT_KEY, "text")
     st.session_state.setdefault(TEXT_KEY, PRESETS["vi"])
     st.pills(t("tok_presets"), list(PRESETS), format_func=lambda p: translate(lang, f"tok_preset_{p}"),
              key="tok_preset", on_change=_apply_preset)
     text = st.text_area(t("tok_text_label"), key=TEXT_KEY, height=130, max_chars=MAX_CHARS)
+    share.keep("text", text)
     st.file_uploader(t("tok_upload"), type=["txt"], key="tok_upload", on_change=_apply_upload,
                      help=t("tok_upload_help", limit=MAX_CHARS))
     problem = st.session_state.get("tok_upload_problem")
@@ -79,6 +82,7 @@ def lab_text() -> str:
 def _choose_tokenizers() -> list[str]:
     lang = current_lang()
     options = [s.id for s in catalog.ALL] + st.session_state.get(HUB_IDS_KEY, [])
+    share.seed(CHOSEN_KEY, "tokenizers", lambda raw: [i for i in dict.fromkeys(raw.split(",")) if i in options])
     st.session_state.setdefault(CHOSEN_KEY, list(options))
 
     def label(tokenizer_id: str) -> str:
@@ -86,6 +90,7 @@ def _choose_tokenizers() -> list[str]:
         return translate(lang, f"tok_baseline_{spec.id}") if spec.is_baseline else spec.name
 
     chosen = st.pills(t("tok_choose"), options, selection_mode="multi", format_func=label, key=CHOSEN_KEY)
+    share.keep("tokenizers", ",".join(chosen))
     if hub_offline():
         st.caption(t("tok_hub_offline"))
     else:
