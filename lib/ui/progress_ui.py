@@ -41,27 +41,29 @@ def _store():
 
 
 def sync_with_browser() -> None:
-    """Called by Home.py on every run: restore once from localStorage, then save after each change."""
+    """Called by Home.py at the end of every run: the first runs of a session restore what this
+    browser saved, later runs save the progress whenever it changed. One mount per run."""
     session = st.session_state
     mine = state()
+    data = {}
     if not session.get("progress_restored"):
-        with st.sidebar:
-            result = _store()(key="progress_store", data={"load": True}, on_saved_change=lambda: None)
-        saved = getattr(result, "saved", None)
-        if saved is None:
-            return  # the browser has not answered yet; it reruns the app when it does
+        data["load"] = True
+    else:
+        snapshot = json.dumps(mine, sort_keys=True)
+        if session.get("progress_saved") != snapshot:
+            data["save"] = progress.to_json(mine)
+            session["progress_saved"] = snapshot
+    with st.sidebar:
+        result = _store()(key="progress_store", data=data, on_saved_change=lambda: None, height=0)
+    saved = getattr(result, "saved", None)
+    if "load" in data and saved is not None:  # the browser answered (the empty string: nothing saved yet)
         session["progress_restored"] = True
         if saved:
             try:
                 session[STATE_KEY] = progress.merge(mine, progress.from_json(saved))
             except ValueError:
                 pass  # a stale or damaged entry: start afresh rather than fail
-        return
-    snapshot = json.dumps(mine, sort_keys=True)
-    if session.get("progress_saved") != snapshot:
-        with st.sidebar:
-            _store()(key="progress_store", data={"save": progress.to_json(mine)}, on_saved_change=lambda: None)
-        session["progress_saved"] = snapshot
+        st.rerun()  # so that the next run saves the merged progress
 
 
 def visit(leaf_key: str) -> None:
