@@ -11,8 +11,10 @@ from lib.environment import hub_offline  # noqa: E402
 from lib.i18n import language_selector, t  # noqa: E402
 from lib.sections import GROUPS, pages_by_group  # noqa: E402
 from lib.ui import present, progress_ui, sidebar  # noqa: E402
+from lib.ui.accessibility import focus_styles  # noqa: E402
 
 st.set_page_config(page_icon="🤗", layout="wide")
+focus_styles()  # a visible ring on whatever the keyboard is on
 
 lang = language_selector()
 navigation = st.navigation(

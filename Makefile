@@ -34,10 +34,14 @@ setup: $(VENV)/.app-installed $(VENV)/.pack-installed speech
 
 setup-dev: setup $(VENV)/.dev-installed browser
 
-# Debian's chromium drives the browser tests (Playwright cannot download browsers here).
+# Debian's chromium drives the browser tests (Playwright cannot download browsers here);
+# axe-core (pinned, into the gitignored cache) runs the accessibility checks in the page.
+AXE_VERSION := 4.14.1
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && \
 	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-noto-core fonts-noto-color-emoji; }
+	@test -f .cache/node/node_modules/axe-core/axe.min.js || \
+	  npm install --prefix .cache/node --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
 
 # espeak-ng speaks Vietnamese offline (and makes test audio for speech recognition).
 speech:

@@ -305,7 +305,7 @@ def compare_lab() -> None:
     st.subheader(t("ds_compare_title"))
     table = famous.comparison_table()
     st.plotly_chart(charts.datasets_by_year(table, t("ds_col_rows"), t("anatomy_year")), config=PLOTLY,
-                    key="ds_compare_years")
+                    key="ds_compare_years", alt=t("ds_compare_alt"))
     st.dataframe(table.drop(columns=["id"]).rename(columns={
         "name": t("ds_col_name"), "modality": t("ds_col_modality"), "year": t("anatomy_year"),
         "rows": t("ds_col_rows"), "size_gb": t("ds_col_size"), "languages": t("ds_col_languages")}),

@@ -36,9 +36,10 @@ def explorer_lab() -> None:
     left, right = st.columns([3, 2])
     known = table.dropna(subset=["parameters"]).rename(columns={"parameters": "params"})
     left.plotly_chart(charts.params_by_year(known, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
-                      key="hubx_years")
+                      key="hubx_years", alt=t("hubx_years_alt"))
     counts = table["main_task"].value_counts()
-    right.plotly_chart(charts.category_bars(list(counts.index), list(counts.values)), config=PLOTLY, key="hubx_tasks")
+    right.plotly_chart(charts.category_bars(list(counts.index), list(counts.values)), config=PLOTLY, key="hubx_tasks",
+                       alt=t("hubx_tasks_alt"))
     st.dataframe(table[["name", "hub_id", "year", "parameters", "family", "main_task", "licence", "languages"]],
                  hide_index=True, column_config={"parameters": st.column_config.NumberColumn(format="localized")})
     model_cards(chosen)

@@ -142,14 +142,14 @@ def _answer(task_id, model_id, text, labels, question, image_bytes, audio_bytes)
         right.plotly_chart(charts.heatmap(vectors @ vectors.T, lines, t("emb_similarity")), config=PLOTLY,
                            key=f"{key}_heatmap")
     elif task_id == "image-classification":
-        st.image(image, width=224)
+        st.image(image, width=224, alt=t("hub_input_image"))
         score_chart(hub.classify_image(model_id, image), f"{key}_scores")
     elif task_id == "zero-shot-image-classification":
-        st.image(image, width=224)
+        st.image(image, width=224, alt=t("hub_input_image"))
         score_chart(hub.zero_shot_image(model_id, image, labels.split(",")), f"{key}_scores")
     elif task_id == "object-detection":
         boxes = hub.detect(model_id, image)
-        st.image(hub.draw_boxes(image, boxes))
+        st.image(hub.draw_boxes(image, boxes), alt=t("hub_input_image"))  # the table below lists the boxes
         st.dataframe(pd.DataFrame([vars(box) for box in boxes]), hide_index=True)
     elif task_id == "automatic-speech-recognition":
         from lib.audio_input import load_audio

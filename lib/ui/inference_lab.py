@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib import charts
 from lib.i18n import current_lang, t, translate
+from lib.ui import share
 from lib.ui.model_picker import lab_intro
 from lib.ui.widgets import (AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, md_literal, notices, show_code,
                              upload_help)

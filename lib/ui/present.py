@@ -81,7 +81,8 @@ def slide_deck(page_id: str, leaves, leaf_labs: dict, labs: list) -> None:
                        width="stretch"):
         st.session_state[state_key] = index - 1
         st.rerun()
-    counter.markdown(f"<div style='text-align:center'>{index + 1} / {len(deck)}</div>", unsafe_allow_html=True)
+    counter.markdown(f"<div style='text-align:center;font-size:1.5rem'>{index + 1} / {len(deck)}</div>",
+                     unsafe_allow_html=True)
     if following.button(t("present_next"), icon="▶️", key="slide_next", disabled=index == len(deck) - 1,
                         width="stretch"):
         st.session_state[state_key] = index + 1

@@ -66,6 +66,13 @@ def sync_with_browser() -> None:
         st.rerun()  # so that the next run saves the merged progress
 
 
+def save_now(key: str) -> None:
+    """Saves at once from inside a fragment (a quiz answer), which does not run Home.py's sync."""
+    mine = state()
+    _store()(key=f"progress_store_{key}", data={"save": progress.to_json(mine)}, height=0)
+    st.session_state["progress_saved"] = json.dumps(mine, sort_keys=True)
+
+
 def visit(leaf_key: str) -> None:
     progress.visit(state(), leaf_key)
 

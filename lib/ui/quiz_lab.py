@@ -44,6 +44,7 @@ def _question(area_id: str, number: int, question: quiz.Question, leaf_title: st
         resolved = quiz.resolve(question)
         right = quiz.grade(resolved, picked)
         progress.answer(progress_ui.state(), area_id, question.id, right)
+        progress_ui.save_now(key)
         (st.success if right else st.error)(t("quiz_right" if right else "quiz_wrong"))
         for index, choice in enumerate(resolved.choices):
             mark = "✅" if choice.correct else "❌"

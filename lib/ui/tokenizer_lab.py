@@ -143,7 +143,7 @@ def compare_lab() -> None:
         st.caption(t("tok_legend"))
         st.html(rows_html([_row_view(row) for row in rows], prepared.text, show_ids, t("tok_hover")))
         st.plotly_chart(token_counts_bar([_row_name(r) for r in rows], [r.count for r in rows], t("tok_count_axis")),
-                        config={"displaylogo": False})
+                        config={"displaylogo": False}, alt=t("tok_count_alt"))
         table = pd.DataFrame(compare.counts_table(rows, prepared.text))
         table["tokenizer"] = [_row_name(r) for r in rows]
         st.dataframe(table.rename(columns=lambda c: t(f"tok_col_{c}")), hide_index=True)

@@ -125,10 +125,10 @@ def anatomy_lab() -> None:
         st.caption(t("anatomy_family", family=translate(lang, f"anatomy_family_{summary['family'].replace('-', '_')}"),
                      auto=summary["auto_class"], task=summary["task"], year=summary["year"]))
         st.plotly_chart(charts.parameter_treemap(anatomy.parameter_tree(model_key or keys[0]), t("anatomy_hover")),
-                        config=PLOTLY, key="anatomy_tree")
+                        config=PLOTLY, key="anatomy_tree", alt=t("anatomy_tree_alt", model=summary["name"]))
         table = pd.DataFrame([anatomy.summary(k) for k in keys]).rename(columns={"total_params": "params"})
         st.plotly_chart(charts.params_by_year(table, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
-                        key="anatomy_years")
+                        key="anatomy_years", alt=t("anatomy_years_alt"))
         show_code(anatomy.anatomy_code(model_key or keys[0]))
 
 
