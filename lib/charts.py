@@ -319,3 +319,21 @@ def _progress_level(row: dict) -> float:
     """0 untouched, 0.4 opened, up to 1 with the leaf's quiz answered right."""
     quiz = row["right"] / row["questions"] if row["questions"] else (1.0 if row["visited"] else 0.0)
     return 0.4 * row["visited"] + 0.6 * quiz
+
+
+_KIND_NAMES = {"bar": "bar", "scatter": "scatter", "heatmap": "heatmap", "treemap": "treemap",
+               "sunburst": "sunburst", "scatterpolar": "radar", "pie": "pie", "histogram": "bar"}
+
+
+def describe(figure: go.Figure, words: dict[str, str]) -> str:
+    """A text alternative for a chart that has none written: its kind, axes and series, in the
+    learner's language. `words` holds the catalogue's "chart_<kind>", "chart_axes" and "chart_series"."""
+    kinds = [_KIND_NAMES.get(trace.type, "other") for trace in figure.data]
+    text = words[f"chart_{kinds[0] if kinds else 'other'}"]
+    x, y = (figure.layout.xaxis.title.text or "", figure.layout.yaxis.title.text or "")
+    if x or y:
+        text += " " + words["chart_axes"].format(x=x or "—", y=y or "—")
+    names = [trace.name for trace in figure.data if trace.name]
+    if names:
+        text += " " + words["chart_series"].format(names=", ".join(dict.fromkeys(names)))
+    return text

@@ -7,7 +7,7 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t
 from lib.ui import jobs
-from lib.ui.widgets import show_code
+from lib.ui.widgets import chart, show_code
 
 PLOTLY = {"displaylogo": False}
 KIND_COLOURS = {"raw_text": "#E5E7EB", "demonstrations": "#BBF7D0", "preference_pairs": "#FDE68A",
@@ -22,7 +22,7 @@ def trl_lab() -> None:
     lang = current_lang()
     flow = explain.pipeline(lang)
     nodes = [{**node, "kind": node["data"], "hover": f"{node['learns']}<br>{node['data_label']}"} for node in flow["nodes"]]
-    st.plotly_chart(charts.flow_diagram(nodes, flow["edges"], KIND_COLOURS), config=PLOTLY, key="trl_flow")
+    chart(st, charts.flow_diagram(nodes, flow["edges"], KIND_COLOURS), config=PLOTLY, key="trl_flow")
     st.dataframe(pd.DataFrame(explain.methods(lang)), hide_index=True)
     methods = {m: t(f"trl_method_{m}") for m in ("sft", "dpo")}
     method = st.radio(t("trl_method"), list(methods), format_func=methods.get,
@@ -59,7 +59,7 @@ def _losses(points, margins=()) -> None:
     series = {t("train_loss"): points, t("trl_margin"): margins}
     series = {name: ([s for s, _ in pts], [v for _, v in pts]) for name, pts in series.items() if pts}
     if series:
-        st.plotly_chart(charts.lines_chart(series, t("train_step"), t("train_loss")), config=PLOTLY, key="trl_losses")
+        chart(st, charts.lines_chart(series, t("train_step"), t("train_loss")), config=PLOTLY, key="trl_losses")
 
 
 def _progress(job) -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from lib import charts
 from lib.environment import hub_offline
 from lib.i18n import current_lang, read, t, translate
-from lib.ui.widgets import learner_errors, notices, show_code, upload_help
+from lib.ui.widgets import chart, learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 PAGE_SIZES = [10, 25, 50, 100]
@@ -194,12 +194,12 @@ def _column_cards(stats: list, labels: dict) -> None:
                              unique="—" if item.unique is None else item.unique))
                 names = labels.get(item.name)
                 if item.top and (item.categorical or item.kind in ("class label", "bool")):
-                    st.plotly_chart(charts.category_bars([names[int(v)] if names else v for v, _ in item.top],
+                    chart(st, charts.category_bars([names[int(v)] if names else v for v, _ in item.top],
                                                          [n for _, n in item.top]),
                                     config=PLOTLY, key=f"ds_stat_{item.name}")
                 elif item.histogram:
                     axis = t("ds_axis_length") if item.kind == "text" else item.name
-                    st.plotly_chart(charts.column_histogram(*item.histogram, axis), config=PLOTLY,
+                    chart(st, charts.column_histogram(*item.histogram, axis), config=PLOTLY,
                                     key=f"ds_stat_{item.name}")
                 if item.mean is not None:  # of the values, or of the texts' lengths
                     values = {"minimum": item.minimum, "maximum": item.maximum, "mean": item.mean, "median": item.median}
@@ -304,7 +304,7 @@ def compare_lab() -> None:
 
     st.subheader(t("ds_compare_title"))
     table = famous.comparison_table()
-    st.plotly_chart(charts.datasets_by_year(table, t("ds_col_rows"), t("anatomy_year")), config=PLOTLY,
+    chart(st, charts.datasets_by_year(table, t("ds_col_rows"), t("anatomy_year")), config=PLOTLY,
                     key="ds_compare_years", alt=t("ds_compare_alt"))
     st.dataframe(table.drop(columns=["id"]).rename(columns={
         "name": t("ds_col_name"), "modality": t("ds_col_modality"), "year": t("anatomy_year"),

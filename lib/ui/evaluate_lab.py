@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
-from lib.ui.widgets import learner_errors, show_code
+from lib.ui.widgets import chart, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
 KINDS = ["classification", "translation", "speech", "compare", "language_model", "evaluator"]
@@ -52,10 +52,10 @@ def _classification() -> None:
     for column, (name, value) in zip(st.columns(5), result.scores.items(), strict=True):
         column.metric(name, f"{value:.3f}")
     left, right = st.columns(2)
-    left.plotly_chart(charts.heatmap(result.confusion, result.labels, t("metric_count"), result.labels),
+    chart(left, charts.heatmap(result.confusion, result.labels, t("metric_count"), result.labels),
                       config=PLOTLY, key="metric_confusion")
     left.caption(t("metric_confusion_caption"))
-    right.plotly_chart(charts.grouped_bars(result.labels, result.per_class, t("metric_score")), config=PLOTLY,
+    chart(right, charts.grouped_bars(result.labels, result.per_class, t("metric_score")), config=PLOTLY,
                        key="metric_per_class")
     show_code(_classification_code(result.labels))
 
@@ -88,7 +88,7 @@ def _translation() -> None:
     columns[1].metric("chrF", f"{scores['chrf']:.1f}")
     columns[2].metric("ROUGE-1", f"{scores['rouge']['rouge1']:.3f}")
     columns[3].metric("ROUGE-L", f"{scores['rouge']['rougeL']:.3f}")
-    st.plotly_chart(charts.score_bars([f"{n}-gram" for n in range(1, 5)], list(bleu["precisions"]),
+    chart(st, charts.score_bars([f"{n}-gram" for n in range(1, 5)], list(bleu["precisions"]),
                                       t("metric_precision_axis")), config=PLOTLY, key="metric_bleu_precisions")
     st.caption(t("metric_bleu_caption", bp=bleu["brevity_penalty"], ratio=bleu["length_ratio"],
                  translation=bleu["translation_length"], reference=bleu["reference_length"]))
@@ -148,7 +148,7 @@ def _compare() -> None:
     refs = explore.paired_lines(references, references)[1]
     outputs = {name: explore.paired_lines(text, references)[0] for name, text in systems.items()}
     profiles = explore.system_profiles(outputs, refs)
-    st.plotly_chart(charts.radar(profiles), config=PLOTLY, key="metric_radar")
+    chart(st, charts.radar(profiles), config=PLOTLY, key="metric_radar")
     st.dataframe(pd.DataFrame(profiles).T.round(3))
 
 
@@ -161,7 +161,7 @@ def _language_model() -> None:
     lines = explore.paired_lines(texts, texts)[0][:10]
     if st.button(t("metric_lm_run"), icon="▶️", key="metric_lm_run"):
         result = compute("perplexity", predictions=lines)
-        st.plotly_chart(charts.grouped_bars([line[:30] for line in lines], {"perplexity": result["perplexities"]},
+        chart(st, charts.grouped_bars([line[:30] for line in lines], {"perplexity": result["perplexities"]},
                                             t("metric_perplexity_axis")), config=PLOTLY, key="metric_perplexity")
         st.caption(t("metric_perplexity_caption", mean=result["mean_perplexity"]))
         show_code('import evaluate\n\nperplexity = evaluate.load("lib/metrics/perplexity")  # SmolLM2 from the pack\n'

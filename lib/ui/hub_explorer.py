@@ -8,7 +8,7 @@ from lib import charts
 from lib.environment import hub_offline
 from lib.i18n import current_lang, read, t
 from lib.sections import page
-from lib.ui.widgets import learner_errors, show_code
+from lib.ui.widgets import chart, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
 ANY = "—"
@@ -35,10 +35,10 @@ def explorer_lab() -> None:
     table = catalogue.table(chosen)
     left, right = st.columns([3, 2])
     known = table.dropna(subset=["parameters"]).rename(columns={"parameters": "params"})
-    left.plotly_chart(charts.params_by_year(known, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
+    chart(left, charts.params_by_year(known, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
                       key="hubx_years", alt=t("hubx_years_alt"))
     counts = table["main_task"].value_counts()
-    right.plotly_chart(charts.category_bars(list(counts.index), list(counts.values)), config=PLOTLY, key="hubx_tasks",
+    chart(right, charts.category_bars(list(counts.index), list(counts.values)), config=PLOTLY, key="hubx_tasks",
                        alt=t("hubx_tasks_alt"))
     st.dataframe(table[["name", "hub_id", "year", "parameters", "family", "main_task", "licence", "languages"]],
                  hide_index=True, column_config={"parameters": st.column_config.NumberColumn(format="localized")})

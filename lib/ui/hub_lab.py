@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib import charts
 from lib.i18n import current_lang, t, translate
-from lib.ui.widgets import AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, notices, show_code, upload_help
+from lib.ui.widgets import chart, AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 ENTITY_COLOURS = {"PER": "#FDE68A", "LOC": "#BBF7D0", "ORG": "#BFDBFE", "MISC": "#FBCFE8"}
@@ -29,7 +29,7 @@ LABEL_DEFAULTS = {"zero-shot-classification": "zs_labels_default", "zero-shot-im
 
 
 def score_chart(scores: list[tuple[str, float]], key: str) -> None:
-    st.plotly_chart(charts.score_bars([label for label, _ in scores], [score for _, score in scores], t("score_axis")),
+    chart(st, charts.score_bars([label for label, _ in scores], [score for _, score in scores], t("score_axis")),
                     config=PLOTLY, key=key)
 
 
@@ -138,8 +138,8 @@ def _answer(task_id, model_id, text, labels, question, image_bytes, audio_bytes)
         vectors = hub.embed(model_id, lines)
         points = pca_2d(vectors)
         left, right = st.columns(2)
-        left.plotly_chart(charts.scatter_2d(points[:, 0], points[:, 1], lines), config=PLOTLY, key=f"{key}_scatter")
-        right.plotly_chart(charts.heatmap(vectors @ vectors.T, lines, t("emb_similarity")), config=PLOTLY,
+        chart(left, charts.scatter_2d(points[:, 0], points[:, 1], lines), config=PLOTLY, key=f"{key}_scatter")
+        chart(right, charts.heatmap(vectors @ vectors.T, lines, t("emb_similarity")), config=PLOTLY,
                            key=f"{key}_heatmap")
     elif task_id == "image-classification":
         st.image(image, width=224, alt=t("hub_input_image"))

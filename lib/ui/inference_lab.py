@@ -14,7 +14,7 @@ from lib import charts
 from lib.i18n import current_lang, t, translate
 from lib.ui import share
 from lib.ui.model_picker import lab_intro
-from lib.ui.widgets import (AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, md_literal, notices, show_code,
+from lib.ui.widgets import (chart, AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, md_literal, notices, show_code,
                              upload_help)
 
 CHAT_KEY = "chat_messages"
@@ -58,7 +58,7 @@ def generation_lab() -> None:
     with learner_errors(), st.spinner(t("gen_working")):
         result = _next_token(prompt, temperature, top_k, top_p, penalty)
         notices(result.notices)
-        st.plotly_chart(charts.next_token_stages(result, {s.name: t(f"gen_stage_{s.name}") for s in result.stages},
+        chart(st, charts.next_token_stages(result, {s.name: t(f"gen_stage_{s.name}") for s in result.stages},
                                                  t("gen_probability")), config=PLOTLY, key="gen_stages")
         st.caption(t("gen_kept", kept=result.stages[-1].kept))
         show_code(generation.code_next_token(prompt, temperature=temperature, top_k=top_k, top_p=top_p,
@@ -160,7 +160,7 @@ def digits_lab() -> None:
         seen = vision.prepare_digit(image).resize((128, 128), Image.NEAREST)  # the 16x16 input, enlarged
         left.image([image, seen], caption=[t("digits_yours"), t("digits_input")], width=128)
         scores = vision.classify_digit(image)
-        right.plotly_chart(charts.score_bars([str(label) for label, _ in scores], [score for _, score in scores],
+        chart(right, charts.score_bars([str(label) for label, _ in scores], [score for _, score in scores],
                                              t("score_axis")), config=PLOTLY, key="digits_scores")
         st.success(t("digits_result", label=scores[0][0], score=scores[0][1]))
         show_code(vision.code_classify_digit())
@@ -245,8 +245,8 @@ def embeddings_lab() -> None:
     with learner_errors():
         points = embeddings.projection_2d(lines)
         left, right = st.columns(2)
-        left.plotly_chart(charts.scatter_2d(points[:, 0], points[:, 1], lines), config=PLOTLY, key="emb_scatter")
-        right.plotly_chart(charts.heatmap(embeddings.similarity_matrix(lines), lines, t("emb_similarity")),
+        chart(left, charts.scatter_2d(points[:, 0], points[:, 1], lines), config=PLOTLY, key="emb_scatter")
+        chart(right, charts.heatmap(embeddings.similarity_matrix(lines), lines, t("emb_similarity")),
                            config=PLOTLY, key="emb_heatmap")
         show_code(embeddings.code_search(query) + "\n" + embeddings.code_similarity(lines))
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.i18n import read, t
 from lib.ui import jobs
-from lib.ui.widgets import learner_errors
+from lib.ui.widgets import chart, learner_errors
 
 PLOTLY = {"displaylogo": False}
 
@@ -38,7 +38,7 @@ def _onnx_result(comparison) -> None:
     from lib.optimize import onnx_export
 
     st.dataframe(pd.DataFrame(comparison.rows).round(4), hide_index=True)
-    st.plotly_chart(onnx_export.figure(comparison, {
+    chart(st, onnx_export.figure(comparison, {
         "size_mb": t("opt_chart_size"), "latency_ms": t("opt_chart_latency"),
         "throughput_per_s": t("opt_chart_throughput"), "accuracy": t("opt_chart_accuracy")}),
         config=PLOTLY, key="opt_chart")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import progress
 from lib.i18n import current_lang, t
-from lib.ui.widgets import learner_errors
+from lib.ui.widgets import chart, learner_errors
 
 STATE_KEY = "progress"
 STORAGE_KEY = "hhf-progress"
@@ -90,7 +90,7 @@ def panel() -> None:
     left.metric(t("progress_leaves"), f"{totals['visited']} / {totals['leaves']}")
     right.metric(t("progress_questions"), f"{totals['right']} / {totals['questions']}")
     hover = {"opened": t("progress_opened"), "not_opened": t("progress_not_opened"), "quiz": t("progress_quiz")}
-    st.plotly_chart(charts.progress_treemap(rows, t("home_map_root"), hover), config={"displaylogo": False},
+    chart(st, charts.progress_treemap(rows, t("home_map_root"), hover), config={"displaylogo": False},
                     key="progress_map")
     export, upload, reset = st.columns(3)
     export.download_button(t("progress_export"), progress.to_json(state()), file_name="hoc-hugging-face-progress.json",

@@ -15,7 +15,7 @@ from lib.text_input import MAX_CHARS, decode_upload, prepare
 from lib.tokenization import algorithms, catalog, speed, training
 from lib.tokenization import code as snippets
 from lib.ui.token_view import pieces_html
-from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
+from lib.ui.widgets import chart, filled, learner_errors, md_literal, notices, show_code
 
 BPE_CORPUS_CHARS = 3_000  # one merge per step is for reading, not for big corpora
 BPE_PRESETS = {
@@ -52,7 +52,7 @@ def bpe_lab() -> None:
     st.markdown(t("algo_bpe_merge", number=step.number, left=md_literal(step.pair[0]), right=md_literal(step.pair[1]),
                   new=md_literal(step.new_token), count=step.count, vocab=step.vocab_size))
     left, right = st.columns([3, 2])
-    left.plotly_chart(pair_counts_bar(step.top_pairs, step.pair, t("algo_bpe_pair_axis")),
+    chart(left, pair_counts_bar(step.top_pairs, step.pair, t("algo_bpe_pair_axis")),
                       config={"displaylogo": False}, key="bpe_pairs")
     left.dataframe(pd.DataFrame([{t("algo_col_pair"): f"{a} + {b}", t("algo_col_count"): count}
                                  for (a, b), count in step.top_pairs]), hide_index=True)
@@ -121,7 +121,7 @@ def unigram_lab() -> None:
                       score=result.best_score))
         st.html(pieces_html(result.best))
         left, right = st.columns(2)
-        left.plotly_chart(segmentation_scores_bar(result.candidates, t("algo_unigram_score_axis")),
+        chart(left, segmentation_scores_bar(result.candidates, t("algo_unigram_score_axis")),
                           config={"displaylogo": False}, key="uni_candidates")
         right.dataframe(pd.DataFrame([
             {t("algo_col_piece"): p.piece, t("algo_col_log_prob"): round(p.log_prob, 3),
@@ -219,7 +219,7 @@ def _trained(result: training.TrainResult, train_lines: tuple[str, ...], held_ou
             with st.spinner(t("train_sweeping")):
                 points = _sweep(train_lines, held_out, options.algorithm, options.normalizers, options.pre_tokenizer)
             references = _pretrained_tokens_per_syllable(held_out)
-            st.plotly_chart(lines_chart({t(f"train_algo_{options.algorithm}"): ([p.vocab_size for p in points],
+            chart(st, lines_chart({t(f"train_algo_{options.algorithm}"): ([p.vocab_size for p in points],
                                                                                 [p.tokens_per_syllable for p in points])},
                                         t("train_vocab"), t("tok_metric_tokens_per_syllable"), references),
                             config={"displaylogo": False}, key="train_sweep_chart")
@@ -256,7 +256,7 @@ def fast_slow_lab() -> None:
     measured_chars, results, different = st.session_state["speed_run"]
     by_key = {(r.implementation, r.mode): r for r in results}
     modes = list(speed.MODES)
-    st.plotly_chart(grouped_bars([translate(lang, f"speed_mode_{m}") for m in modes],
+    chart(st, grouped_bars([translate(lang, f"speed_mode_{m}") for m in modes],
                                  {translate(lang, f"speed_{i}"): [by_key[(i, m)].mb_per_s for m in modes]
                                   for i in speed.IMPLEMENTATIONS}, "MB/s"),
                     config={"displaylogo": False}, key="speed_chart")

@@ -14,7 +14,7 @@ from lib.tokenization.presets import PRESETS
 from lib.ui import share
 from lib.ui.model_picker import cached_hub_problem
 from lib.ui.token_view import pieces_html, rows_html
-from lib.ui.widgets import filled, learner_errors, md_literal, notices, show_code
+from lib.ui.widgets import chart, filled, learner_errors, md_literal, notices, show_code
 
 TEXT_KEY = "tok_text"
 CHOSEN_KEY = "tok_chosen"
@@ -142,7 +142,7 @@ def compare_lab() -> None:
         show_ids = st.toggle(t("tok_show_ids"), key="tok_show_ids")
         st.caption(t("tok_legend"))
         st.html(rows_html([_row_view(row) for row in rows], prepared.text, show_ids, t("tok_hover")))
-        st.plotly_chart(token_counts_bar([_row_name(r) for r in rows], [r.count for r in rows], t("tok_count_axis")),
+        chart(st, token_counts_bar([_row_name(r) for r in rows], [r.count for r in rows], t("tok_count_axis")),
                         config={"displaylogo": False}, alt=t("tok_count_alt"))
         table = pd.DataFrame(compare.counts_table(rows, prepared.text))
         table["tokenizer"] = [_row_name(r) for r in rows]
@@ -169,7 +169,7 @@ def cost_lab() -> None:
         rows = _token_tax()
         metrics = {m: t(f"tok_metric_{m}") for m in ("tokens_per_word", "tokens_per_syllable", "chars_per_token")}
         languages = {"vi": translate(lang, "lang_vi"), "en": translate(lang, "lang_en")}
-        st.plotly_chart(token_tax_bars(rows, metrics, languages), config={"displaylogo": False})
+        chart(st, token_tax_bars(rows, metrics, languages), config={"displaylogo": False})
         vi_rows = [r for r in rows if r["lang"] == "vi"]
         en_tokens = {r["tokenizer"]: r["tokens"] for r in rows if r["lang"] == "en"}
         st.dataframe(pd.DataFrame([{

@@ -7,7 +7,7 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
 from lib.ui import jobs
-from lib.ui.widgets import filled, learner_errors, notices, show_code, upload_help
+from lib.ui.widgets import chart, filled, learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 BASES = ["multilingual-e5-small", "all-minilm-l6-v2"]
@@ -76,7 +76,7 @@ def _curve(job, key: str) -> None:
                     text=t("train_progress", step=last.get("step", 0), steps=last["max_steps"],
                            seconds=last.get("seconds", 0)))
     if logs or evals:
-        st.plotly_chart(charts.lines_chart({t("train_loss"): ([e["step"] for e in logs], [e["loss"] for e in logs]),
+        chart(st, charts.lines_chart({t("train_loss"): ([e["step"] for e in logs], [e["loss"] for e in logs]),
                                             t("train_accuracy"): ([e["step"] for e in evals],
                                                                   [e["accuracy"] for e in evals])},
                                            t("train_step"), t("train_value")), config=PLOTLY, key=f"{key}_curve")
@@ -98,7 +98,7 @@ def _results(result, key: str) -> None:
     columns[3].metric(t("train_trainable"), t("number", value=result.trainable_params))
     if baseline is not None:
         st.caption(t("train_baseline", accuracy=baseline))
-    st.plotly_chart(charts.heatmap(result.confusion, result.labels, t("metric_count"), result.labels),
+    chart(st, charts.heatmap(result.confusion, result.labels, t("metric_count"), result.labels),
                     config=PLOTLY, key=f"{key}_confusion")
     text = st.text_input(t("train_try"), value=translate(current_lang(), "train_try_default"), max_chars=500,
                          key=f"{key}_try")
@@ -106,7 +106,7 @@ def _results(result, key: str) -> None:
         with learner_errors(), st.spinner(t("working")):
             classifier = _trained_pipeline(str(result.output_dir))
             scores = classifier(text, top_k=None, truncation=True)
-            st.plotly_chart(charts.score_bars([s["label"] for s in scores], [s["score"] for s in scores],
+            chart(st, charts.score_bars([s["label"] for s in scores], [s["score"] for s in scores],
                                               t("score_axis")), config=PLOTLY, key=f"{key}_try_scores")
     st.download_button(t("train_download"), lambda: export.zip_folder(result.output_dir), file_name="my-classifier.zip",
                        mime="application/zip", icon="📦", key=f"{key}_zip", on_click="ignore")
@@ -208,7 +208,7 @@ def lora_lab() -> None:
             kind = name.rsplit(".", 1)[-1] if not name.endswith("dense") else ".".join(name.split(".")[-2:])
             kinds[kind] = kinds.get(kind, 0) + count
         kinds[t("lora_head")] = counted["head"]
-        st.plotly_chart(charts.grouped_bars(list(kinds), {t("lora_trainable"): list(kinds.values())},
+        chart(st, charts.grouped_bars(list(kinds), {t("lora_trainable"): list(kinds.values())},
                                             t("lora_parameters")), config=PLOTLY, key="lora_bars")
         st.caption(t("lora_formula", r=rank, layers=len(per_module)))
         show_code("from peft import LoraConfig, get_peft_model\nfrom transformers import "
@@ -244,7 +244,7 @@ def _compare_progress(job) -> None:
 def _compare_result(result) -> None:
     table = pd.DataFrame(result).T[["seconds", "accuracy", "f1_macro", "trainable", "total", "rss_growth_mb"]]
     st.dataframe(table.round(3))
-    st.plotly_chart(charts.grouped_bars(["full", "LoRA"], {
+    chart(st, charts.grouped_bars(["full", "LoRA"], {
         t("train_accuracy"): list(table["accuracy"]),
         t("lora_trainable_share"): list(table["trainable"] / table["total"])}, t("train_value")),
         config=PLOTLY, key="lora_compare_bars")
@@ -263,7 +263,7 @@ def accelerate_lab() -> None:
             columns[0].metric(t("accel_device"), result.device)
             columns[1].metric(t("accel_precision"), result.mixed_precision)
             columns[2].metric(t("accel_bf16"), t("accel_bf16_yes") if result.bf16_native else t("accel_bf16_no"))
-            st.plotly_chart(charts.lines_chart({t("train_loss"): (list(range(1, len(result.losses) + 1)),
+            chart(st, charts.lines_chart({t("train_loss"): (list(range(1, len(result.losses) + 1)),
                                                                   result.losses)}, t("train_step"), t("train_loss")),
                             config=PLOTLY, key="accel_losses")
             show_code(result.code)

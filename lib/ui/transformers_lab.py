@@ -10,7 +10,7 @@ from lib.i18n import current_lang, read, t, translate
 from lib.models import registry
 from lib.ui.hub_lab import score_chart, show_entities
 from lib.ui.model_picker import lab_intro, model_picker, runs_here
-from lib.ui.widgets import filled, learner_errors, show_code
+from lib.ui.widgets import chart, filled, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
 
@@ -124,10 +124,10 @@ def anatomy_lab() -> None:
             column.metric(t(f"anatomy_{field}"), t("number", value=value))
         st.caption(t("anatomy_family", family=translate(lang, f"anatomy_family_{summary['family'].replace('-', '_')}"),
                      auto=summary["auto_class"], task=summary["task"], year=summary["year"]))
-        st.plotly_chart(charts.parameter_treemap(anatomy.parameter_tree(model_key or keys[0]), t("anatomy_hover")),
+        chart(st, charts.parameter_treemap(anatomy.parameter_tree(model_key or keys[0]), t("anatomy_hover")),
                         config=PLOTLY, key="anatomy_tree", alt=t("anatomy_tree_alt", model=summary["name"]))
         table = pd.DataFrame([anatomy.summary(k) for k in keys]).rename(columns={"total_params": "params"})
-        st.plotly_chart(charts.params_by_year(table, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
+        chart(st, charts.params_by_year(table, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
                         key="anatomy_years", alt=t("anatomy_years_alt"))
         show_code(anatomy.anatomy_code(model_key or keys[0]))
 
@@ -153,5 +153,5 @@ def attention_lab() -> None:
         head = right.select_slider(t("attn_head"), options=["avg", *range(1, heads + 1)], value="avg", key="attn_head",
                                    format_func=lambda h: translate(lang, "attn_average") if h == "avg" else str(h))
         weights = attention.head_average(maps.weights, layer - 1) if head == "avg" else maps.weights[layer - 1, head - 1]
-        st.plotly_chart(charts.heatmap(weights, maps.tokens, t("attn_weight")), config=PLOTLY, key="attn_map")
+        chart(st, charts.heatmap(weights, maps.tokens, t("attn_weight")), config=PLOTLY, key="attn_map")
         show_code(attention.attention_code(component or "multilingual-e5-small", text))

@@ -20,6 +20,19 @@ def upload_help() -> str:
     return t("upload_limit", mb=st.get_option("server.maxUploadSize"))
 
 
+def chart(container, figure, **options):
+    """st.plotly_chart with a text alternative: the one given (alt=...), else one made from the
+    figure's kind, axes and series, so a screen reader never meets an unnamed chart."""
+    from lib.charts import describe
+
+    if not options.get("alt"):
+        words = {key: t(key) for key in ("chart_bar", "chart_scatter", "chart_heatmap", "chart_treemap",
+                                         "chart_sunburst", "chart_radar", "chart_pie", "chart_other")}
+        options["alt"] = describe(figure, {**words, "chart_axes": t("chart_axes"), "chart_series": t("chart_series")})
+    options.setdefault("config", {"displaylogo": False})
+    return container.plotly_chart(figure, **options)
+
+
 def show_code(code: str, expanded: bool = False) -> None:
     """The minimal runnable Hugging Face code doing what the widget above just did."""
     with st.expander(t("show_code"), icon="🧑‍💻", expanded=expanded):

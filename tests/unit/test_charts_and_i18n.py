@@ -46,3 +46,20 @@ def test_hub_offline_reads_the_environment(monkeypatch):
 def test_library_versions_reads_metadata_without_importing():
     versions = library_versions()
     assert versions["streamlit"] and versions["transformers"]
+
+
+def test_every_chart_gets_a_text_alternative_in_the_learners_language():
+    from lib import charts as chart_builders
+    from lib.i18n import translate
+
+    words = {key: translate("vi", key) for key in ("chart_bar", "chart_scatter", "chart_heatmap", "chart_treemap",
+                                                     "chart_sunburst", "chart_radar", "chart_pie", "chart_other",
+                                                     "chart_axes", "chart_series")}
+    lines = chart_builders.lines_chart({"mất mát": ([1, 2], [0.7, 0.5])}, "bước", "mất mát")
+    assert chart_builders.describe(lines, words) == ("Biểu đồ điểm hoặc đường. Trục ngang: bước; trục dọc: mất mát. "
+                                                     "Các chuỗi dữ liệu: mất mát.")
+    bars = chart_builders.token_counts_bar(["GPT-2", "XLM-R"], [12, 5], "token")
+    assert chart_builders.describe(bars, words).startswith("Biểu đồ cột. Trục ngang: token")
+    import plotly.graph_objects as go
+
+    assert chart_builders.describe(go.Figure(), words) == "Biểu đồ."
