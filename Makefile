@@ -55,11 +55,7 @@ test: setup-dev
 	$(BIN)/python -m pytest
 
 bench: setup-dev
-	$(BIN)/python bench/first_paint.py
-	$(BIN)/python bench/pack_models.py
-	$(BIN)/python bench/task_tour.py
-	$(BIN)/python bench/chat_first_token.py
-	$(BIN)/python bench/dataset_viewer.py
+	$(BIN)/python bench/table.py   # the whole table; the scripts it draws on also run alone (bench/*.py)
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/screenshots bench/out .cache

@@ -129,7 +129,8 @@ def build(c: Component) -> float:
         str(p.relative_to(staging)): {"size": p.stat().st_size, "sha256": sha256(p)} for p in _files(staging)
     }
     manifest = {"id": c.id, "version": c.version, "source": c.source, "licence": c.licence,
-                "packages": list(c.packages), "files": files}
+                "packages": list(c.packages), "files": files,
+                "build_seconds": round(time.perf_counter() - start, 1)}  # for bench/table.py
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     shutil.rmtree(c.path, ignore_errors=True)
     staging.rename(c.path)
