@@ -33,7 +33,7 @@ def test_a_shared_link_opens_the_same_text_tokenizers_and_tab(base_url, page):
     page.goto(f"{base_url}/tokenizers-lab?lang=en&tab=lab-1&text=Xin%20ch%C3%A0o%20c%E1%BA%A3%20l%E1%BB%9Bp"
               "&tokenizers=gpt2,xlmr")
     settle(page)
-    box = page.get_by_label(translate("en", "tok_text_label"))
+    box = page.get_by_label(translate("en", "tok_text_label"), exact=True)
     assert box.input_value() == "Xin chào cả lớp"
     assert query(page)["tokenizers"] == "gpt2,xlmr" and query(page)["lang"] == "en"
     box.fill("Học máy")
@@ -105,8 +105,8 @@ def test_a_lesson_links_a_term_to_the_glossary_and_search_finds_it(base_url, pag
     term = parse_qs(urlparse(href).query)["q"][0]
     page.goto(f"{base_url}/{href.lstrip('./')}" if not href.startswith("http") else href)
     settle(page)
-    assert page.get_by_label(translate("vi", "glossary_search")).input_value() == term
-    page.get_by_label(translate("vi", "search_label")).fill("tach tu")
-    page.get_by_label(translate("vi", "search_label")).press("Enter")
+    assert page.get_by_label(translate("vi", "glossary_search"), exact=True).input_value() == term
+    page.get_by_label(translate("vi", "search_label"), exact=True).fill("tach tu")
+    page.get_by_label(translate("vi", "search_label"), exact=True).press("Enter")
     settle(page)
     assert page.locator('[data-testid="stSidebar"] a').filter(has_text="bộ tách từ").count() >= 1

@@ -24,7 +24,7 @@ def test_typing_a_sentence_shows_each_tokenizers_count_and_html_stays_text(lab_u
     assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_role("tab", name=translate("vi", "tok_tab_compare")).count() == 1  # Home.py ran: language, menu
     assert page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt").count() >= 1
-    box = page.get_by_label(translate("vi", "tok_text_label"))
+    box = page.get_by_label(translate("vi", "tok_text_label"), exact=True)
     box.fill(SENTENCE)
     box.press("Control+Enter")
     page.wait_for_timeout(500)
