@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Offline is the default everywhere: nothing touches the Hugging Face Hub.
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup setup-dev browser speech run test bench clean
+.PHONY: setup setup-dev browser speech run test audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,26 @@ run: setup
 
 test: setup-dev
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory audit
+
+# Known vulnerabilities in the installed packages (what really runs, dependencies included), from
+# PyPI's advisory data. --local rather than -r requirements*.txt: resolving the requirements builds a
+# temporary environment (42 s here; on a machine without local wheels it downloads torch again).
+# A finding fails the build unless it is accepted below, one line per ID with the reason:
+#   AUDIT_IGNORE += --ignore-vuln GHSA-xxxx-xxxx-xxxx  # reason, date, who checked
+AUDIT_IGNORE :=
+PIP_AUDIT = $(BIN)/pip-audit
+audit: $(VENV)/.dev-installed
+	@out=$$($(PIP_AUDIT) --local --progress-spinner off $(AUDIT_IGNORE) 2>&1); status=$$?; \
+	echo "$$out" | grep -v "could not be audited"; \
+	skipped=$$(echo "$$out" | grep -c "could not be audited"); \
+	if echo "$$out" | grep -q "^Found [0-9]* known vulnerabilit"; then \
+	  echo "pip-audit: known vulnerabilities (fix the pin, or accept one with a reason in AUDIT_IGNORE)"; exit 1; \
+	elif [ $$status -ne 0 ]; then \
+	  echo "WARNING: pip-audit could not reach its vulnerability data (network?): dependencies NOT audited"; \
+	elif [ $$skipped -gt 0 ]; then \
+	  echo "WARNING: pip-audit could not audit $$skipped packages (the index gave no advisory data for their versions)"; \
+	fi
 
 bench: setup-dev
 	$(BIN)/python bench/table.py   # the whole table; the scripts it draws on also run alone (bench/*.py)

@@ -60,7 +60,7 @@ def from_json(data: bytes | str) -> dict:
         raise InputProblem("progress_too_big", limit_kb=MAX_BYTES // 1000)
     try:
         raw = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: "[[[[..." too deep
         raise InputProblem("progress_bad_file") from None
     if not isinstance(raw, dict) or raw.get("app") != APP:
         raise InputProblem("progress_bad_file")

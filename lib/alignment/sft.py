@@ -128,7 +128,7 @@ def load_fresh_model():
     from lib.models.loader import pack_path
 
     path = pack_path(COMPONENT)
-    return AutoModelForCausalLM.from_pretrained(path), AutoTokenizer.from_pretrained(path)
+    return AutoModelForCausalLM.from_pretrained(path, use_safetensors=True), AutoTokenizer.from_pretrained(path)
 
 
 def answer(model, tokenizer, prompts: list[str], max_new_tokens: int = 48) -> list[str]:

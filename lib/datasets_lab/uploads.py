@@ -21,6 +21,12 @@ BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".p
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
 MAX_ZIP_FILES = 5_000
 ZIP_EXPANSION = 5  # unpacked bytes may be at most this many times the upload limit (zip bombs)
+# Real tables nest a few levels; pyarrow's JSON reader (inside load_dataset) crashes the whole
+# process with a segfault near 20,000 levels ("[[[[..."), so deeper files are refused before it reads them.
+MAX_JSON_DEPTH = 200
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BLOCK_BYTES = 10 << 20  # datasets' JSON loader chunksize
+_NULL_LINE = re.compile(r"^[ \t\r]*null", re.MULTILINE)
 _NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
 
@@ -85,6 +91,44 @@ def _csv_features_from_pandas(path: Path, sep: str):
 def _features_code(features) -> str:
     inner = ", ".join(f"{k!r}: Value({v.dtype!r})" for k, v in features.items())
     return f"Features({{{inner}}})"
+
+
+def _too_deep_line(text: str, limit: int = MAX_JSON_DEPTH) -> int | None:
+    """The line where JSON brackets (outside strings) first nest deeper than limit, else None.
+
+    Counted with numpy over the bracket positions only, as the rise above the lowest level so far,
+    so that stray closing brackets before a deep run cannot hide it.
+    """
+    import numpy as np
+
+    flat = _JSON_STRING.sub(lambda m: '""' + "\n" * m.group().count("\n"), text).encode("utf-8")
+    codes = np.frombuffer(flat, dtype=np.uint8)
+    positions = np.flatnonzero((codes == 0x5B) | (codes == 0x7B) | (codes == 0x5D) | (codes == 0x7D))
+    if positions.size <= limit:
+        return None
+    brackets = codes[positions]
+    depth = np.cumsum(np.where((brackets == 0x5B) | (brackets == 0x7B), 1, -1), dtype=np.int64)
+    rise = depth - np.minimum.accumulate(np.minimum(depth, 0))
+    deep = np.flatnonzero(rise > limit)
+    return None if deep.size == 0 else flat.count(b"\n", 0, int(positions[deep[0]])) + 1
+
+
+def _null_row_line(text: str) -> int | None:
+    """The line of a `null` row that pyarrow could read first in a block, else None.
+
+    pyarrow 26's JSON reader segfaults (the whole server dies) when the text it gets starts with a
+    null row. load_dataset gives it the whole file ("[...]" files converted to one row per line),
+    or, for files over 10 MB, blocks starting at line ends: there any null line is refused.
+    """
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        return 1 if re.match(r"\[\s*null", stripped) else None
+    if stripped.startswith("null"):
+        return text.count("\n", 0, len(text) - len(stripped)) + 1
+    if len(text) * 4 > _JSON_BLOCK_BYTES:  # 4: the most UTF-8 bytes a character takes
+        found = _NULL_LINE.search(text)
+        return None if found is None else text.count("\n", 0, found.start()) + 1
+    return None
 
 
 def _json_problem(text: str, jsonl: bool) -> InputProblem:
@@ -215,6 +259,9 @@ def load_upload(data: bytes, name: str, max_bytes: int) -> Loaded:
             path.write_bytes(text.encode("utf-8"))  # UTF-16 or BOM-prefixed files become plain UTF-8
             if data.startswith((b"\xff\xfe", b"\xfe\xff")):
                 notices.append(("ds_upload_converted_utf16", {}))
+            bad_line = (_too_deep_line(text) or _null_row_line(text)) if builder == "json" else None
+            if bad_line is not None:
+                raise InputProblem("ds_upload_bad_json", line=bad_line)
 
         kwargs: dict[str, Any] = {"sep": "\t"} if suffix == ".tsv" else {}
         try:

@@ -33,7 +33,7 @@ def _pipeline(task: str, location: str) -> Any:
     def factory():
         from transformers import pipeline
 
-        return pipeline(task, model=location)
+        return pipeline(task, model=location, model_kwargs={"use_safetensors": True})  # no pickle weights
 
     return shared_cache().get(f"hub-pipeline:{task}:{location}", factory)
 
@@ -44,7 +44,7 @@ def _auto(auto_class: str, location: str) -> tuple[Any, Any]:
         import transformers
 
         tokenizer = transformers.AutoTokenizer.from_pretrained(location)
-        model = getattr(transformers, auto_class).from_pretrained(location).eval()
+        model = getattr(transformers, auto_class).from_pretrained(location, use_safetensors=True).eval()
         model.tokenizer = tokenizer  # kept together so the cache sizes and evicts them as one
         return model
 

@@ -12,7 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from lib.models.cache import one_load_at_a_time
 from lib.sections import ROOT
+from lib.text_input import InputProblem
 
 METRICS_DIR = Path(__file__).resolve().parent
 # evaluate copies each script into an importable "modules" folder and makes a data folder per
@@ -30,7 +32,7 @@ NEEDS_PACK = {"perplexity": "smollm2-135m-instruct", "embedding_similarity": "mu
 HUB_METRICS = [name for name in METRICS if name != "embedding_similarity"]  # same name on the Hub
 
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-_load_lock = threading.Lock()
+_load_lock = one_load_at_a_time()  # evaluate imports transformers: not beside another load
 
 
 def path(name: str) -> Path:
@@ -63,10 +65,20 @@ def compute(name: str, **kwargs: Any) -> dict:
     must not compute at the same time. wer and cer return a bare float, as the Hub's do; here it is
     wrapped as {"wer": value}, as evaluate's own Evaluator does.
     """
+    _check_lists(kwargs)
     module = load(name)
     with _locks[name]:
         result = module.compute(**kwargs)
     return result if isinstance(result, dict) else {name: result}
+
+
+def _check_lists(kwargs: dict) -> None:
+    """Empty or unequal predictions and references are the learner's to fix, not an IndexError deep in evaluate."""
+    predictions, references = (v if hasattr(v, "__len__") else None for v in (kwargs.get("predictions"), kwargs.get("references")))
+    if predictions is not None and len(predictions) == 0 or references is not None and len(references) == 0:
+        raise InputProblem("metric_empty")
+    if predictions is not None and references is not None and len(predictions) != len(references):
+        raise InputProblem("metric_line_counts", predictions=len(predictions), references=len(references))
 
 
 def card(name: str, lang: str) -> str:

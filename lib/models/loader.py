@@ -53,7 +53,8 @@ def load_model(component_id: str, auto_class: str = "AutoModel", **kwargs: Any) 
     def factory():
         import transformers
 
-        model = getattr(transformers, auto_class).from_pretrained(pack_path(component_id), **kwargs)
+        model = getattr(transformers, auto_class).from_pretrained(
+            pack_path(component_id), **{"use_safetensors": True, **kwargs})  # never a pickle
         return model.eval()
 
     extra = ",".join(f"{k}={v}" for k, v in sorted(kwargs.items()))

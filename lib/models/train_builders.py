@@ -153,7 +153,7 @@ def build_sentiment(target: Path, epochs: int = 3, batch_size: int = 16) -> None
     base = component("multilingual-e5-small").path
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=2, id2label=dict(enumerate(SENTIMENT_LABELS)),
+        base, use_safetensors=True, num_labels=2, id2label=dict(enumerate(SENTIMENT_LABELS)),
         label2id={label: i for i, label in enumerate(SENTIMENT_LABELS)},
     )
     # e5 ships no trained pooler (the pack stores zeros); give the head a normal starting point.

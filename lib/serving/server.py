@@ -135,6 +135,8 @@ class Request:
             return json.loads(self.body.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ApiError(400, f"the body is not valid JSON: {error}", "bad_json") from None
+        except RecursionError:  # "[[[[..." nested deeper than Python's stack: a 400, not a 500
+            raise ApiError(400, "the body is not valid JSON: nested too deeply", "bad_json") from None
 
     def payload(self) -> dict:
         data = self.json()
@@ -680,8 +682,25 @@ def _route(path: str) -> tuple[str, Task | None] | None:
 _ALLOWED = {"task": "POST", "chat": "POST", "index": "GET", "health": "GET", "info": "GET", "models": "GET"}
 
 
+def _route_target(target: str) -> tuple[str, Task | None] | None:
+    """The route of a request line's target; a target urlsplit cannot read ("//[") is unknown (404)."""
+    try:
+        return _route(urlsplit(target).path)
+    except ValueError:
+        return None
+
+
+def _declared_length(value: str | None) -> int:
+    """Content-Length as sent, for draining a refused body; 0 when it is not a plain number ("²" is a digit to isdigit)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
 def _loopback_origin(origin: str) -> bool:
-    host = urlsplit(origin).hostname or ""
+    try:
+        host = urlsplit(origin).hostname or ""
+    except ValueError:  # "http://[" : not a loopback page
+        return False
     return host == "localhost" or _is_loopback(host)
 
 
@@ -788,8 +807,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client left; nothing to tell it
 
     def _answer(self, method: str) -> None:
-        route = _route(urlsplit(self.path).path)
-        declared = int(self.headers.get("Content-Length") or 0) if (self.headers.get("Content-Length") or "0").isdigit() else 0
+        route = _route_target(self.path)
+        declared = _declared_length(self.headers.get("Content-Length"))
         origin = self.headers.get("Origin")
         if origin and not _loopback_origin(origin):  # a web page elsewhere must not drive the models
             self._drain(declared)

@@ -26,5 +26,6 @@ def predict(model_dir: Path | str, texts: list[str]) -> list[dict]:
     """[{"label": str, "score": float}, ...] per text, the way a learner would load the folder."""
     from transformers import pipeline
 
-    classifier = pipeline("text-classification", model=str(model_dir), device="cpu")
+    classifier = pipeline("text-classification", model=str(model_dir), device="cpu",
+                          model_kwargs={"use_safetensors": True})
     return classifier(list(texts), truncation=True)

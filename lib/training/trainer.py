@@ -109,7 +109,7 @@ def load_base(config: TrainConfig, labels: list[str]):
     folder = pack_path(config.base)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = AutoModelForSequenceClassification.from_pretrained(
-        folder, num_labels=len(labels), id2label=dict(enumerate(labels)),
+        folder, use_safetensors=True, num_labels=len(labels), id2label=dict(enumerate(labels)),
         label2id={label: i for i, label in enumerate(labels)},
     )
     if spec["reset_pooler"]:

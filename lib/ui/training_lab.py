@@ -121,7 +121,7 @@ def _trained_pipeline(folder: str):
     def factory():
         from transformers import pipeline
 
-        return pipeline("text-classification", model=folder, device="cpu")
+        return pipeline("text-classification", model=folder, device="cpu", model_kwargs={"use_safetensors": True})
 
     return shared_cache().get(f"trained:{folder}", factory)
 

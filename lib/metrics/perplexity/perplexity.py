@@ -66,7 +66,8 @@ def _model_and_tokenizer(model_id):
     def factory():
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        return AutoModelForCausalLM.from_pretrained(model_id).eval(), AutoTokenizer.from_pretrained(model_id)
+        model = AutoModelForCausalLM.from_pretrained(model_id, use_safetensors=True)  # no pickle weights
+        return model.eval(), AutoTokenizer.from_pretrained(model_id)
 
     model, tokenizer = shared_cache().get(f"hub:AutoModelForCausalLM:{model_id}", factory)
     return model, tokenizer, tokenizer.bos_token_id
