@@ -167,7 +167,10 @@ def vietnamese_ner(text: str) -> list[Entity]:
 
     if not text or not text.strip():
         raise InputProblem("text_empty")
-    tagged = ner(text)
+    from lib.models.cache import UNDERTHESEA
+
+    with UNDERTHESEA:
+        tagged = ner(text)
     spans = _word_spans(text, [row[0] for row in tagged])
     groups: list[tuple[str, list[tuple[int, int] | None], bool]] = []  # (label, word spans, still open)
     for row, span in zip(tagged, spans):

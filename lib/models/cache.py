@@ -64,6 +64,26 @@ def _return_memory_to_the_system() -> None:
         pass
 
 
+# One load at a time in the whole process. Loaders import transformers lazily, and its lazy module
+# is not thread-safe on first use: two learners opening different models at once got
+# "module 'transformers' has no attribute 'AutoModelForCausalLM'" (bench/load_test.py). Two loads
+# side by side would not be faster on a laptop's cores anyway, and would add their peaks. Re-entrant,
+# and taken before a key's lock, because a factory may load what it needs (a pipeline its model).
+_LOADING = threading.RLock()
+# underthesea's CRF models load lazily into module globals and its tagger is not thread-safe: two
+# first calls at once failed with "'NoneType' object has no attribute 'process'". Every underthesea
+# call holds this lock (a few ms for a sentence).
+UNDERTHESEA = threading.Lock()
+
+
+def one_load_at_a_time() -> threading.RLock:
+    """The process-wide load lock, for a heavy first load outside the cache (evaluate modules,
+    bundled datasets): datasets' hashing reads `transformers` attributes whenever transformers is
+    imported, and failed on a half-imported one ("module 'transformers' has no attribute
+    'PreTrainedTokenizerBase'") while another learner's model was loading."""
+    return _LOADING
+
+
 @dataclass
 class _Entry:
     value: Any
@@ -92,7 +112,7 @@ class ModelCache:
                 self._entries.move_to_end(key)
                 return self._entries[key].value
             key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:  # one loader per key; other sessions asking for it wait here
+        with _LOADING, key_lock:  # one loader per key; other sessions asking for it wait here
             with self._lock:
                 if key in self._entries:
                     self._entries.move_to_end(key)

@@ -118,8 +118,12 @@ def segment_words(text: str) -> list[tuple[str, int, int]]:
         return []
     from underthesea import word_tokenize
 
+    from lib.models.cache import UNDERTHESEA
+
+    with UNDERTHESEA:
+        segmented = word_tokenize(text)
     words, position = [], 0
-    for word in word_tokenize(text):
+    for word in segmented:
         span = _find_spaced(text, word.split(), position)
         if span is None:  # the segmenter changed the text: keep the word, with an empty span
             words.append((word, position, position))

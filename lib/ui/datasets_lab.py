@@ -24,10 +24,12 @@ NO_FILTER = "—"
 def _opened(kind: str, ident: str):
     """(DataFrame, class labels, code) of a bundled source, shared read-only by every session."""
     from lib.datasets_lab import sources, viewer
+    from lib.models.cache import one_load_at_a_time
 
-    opened = {"project": sources.project, "famous": sources.famous_example,
-              "synthetic": lambda _: sources.synthetic()}[kind](ident)
-    frame, labels = viewer.dataset_frame(opened.dataset)
+    with one_load_at_a_time():  # datasets' fingerprinting must not see a half-imported transformers
+        opened = {"project": sources.project, "famous": sources.famous_example,
+                  "synthetic": lambda _: sources.synthetic()}[kind](ident)
+        frame, labels = viewer.dataset_frame(opened.dataset)
     return frame, labels, opened.code
 
 

@@ -14,6 +14,7 @@ from lib.tokenization.presets import PRESETS
 from tests.browser.harness import streamlit_server, wait_until_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.pack]
+expect = pytest.importorskip("playwright.sync_api").expect
 LANG = "vi"
 A_TEXT = "Zebra Quokka 4711 của bạn A"
 B_TEXT = "Bạn B gõ Okapi 0815"
@@ -94,7 +95,8 @@ def test_two_learners_see_only_their_own_work(browser, base_url, tmp_path):
 
         # Learner B opens the same pages: defaults only, nothing of A's.
         b_tok = open_page(b, tokenizers)
-        assert b_tok.locator(".st-key-tok_text textarea").input_value() == PRESETS["vi"]
+        # the box fills in a moment after the run ends: expect() retries until it shows the default
+        expect(b_tok.locator(".st-key-tok_text textarea")).to_have_value(PRESETS["vi"], timeout=30_000)
         b_view = open_page(b, viewer)
         assert A_COLUMN not in b_view.content()
         b_view.get_by_text(translate(LANG, "ds_source_upload"), exact=True).click()
@@ -111,10 +113,10 @@ def test_two_learners_see_only_their_own_work(browser, base_url, tmp_path):
 
         # B works; A's pages, re-run, still show only A's work.
         type_text(b_tok, B_TEXT)
-        assert b_tok.locator(".st-key-tok_text textarea").input_value() == B_TEXT
+        expect(b_tok.locator(".st-key-tok_text textarea")).to_have_value(B_TEXT, timeout=30_000)
         a_tok.locator(".st-key-tok_show_ids label").first.click()  # a rerun of A's widget
         settle(a_tok)
-        assert a_tok.locator(".st-key-tok_text textarea").input_value() == A_TEXT
+        expect(a_tok.locator(".st-key-tok_text textarea")).to_have_value(A_TEXT, timeout=30_000)
         assert "0815" not in a_tok.locator('[data-testid="stMain"]').inner_text()
         assert A_COLUMN in a_view.content()
         messages = a_chat.locator('[data-testid="stChatMessage"]')

@@ -1,0 +1,440 @@
+"""A whole class at once: N learners touring the real app on one Streamlit server.
+
+One server (the real Home.py, HF_HUB_OFFLINE=1, loopback) and one headless chromium with a
+context per learner, driven concurrently by asyncio Playwright. Each learner loops a scripted
+tour until time is up, reading 1-3 s between steps:
+  tokenizers  type a Vietnamese sentence in the Compare box, the chart updates
+  chat        Inference > Conversational: send one short message, wait for the answer
+  sentiment   Transformers > NLP: classify a sentence with the pack's sentiment classifier
+  viewer      Datasets > Dataset Viewer: open it, type a search
+  evaluate    Additional tools > Evaluate: change the predictions, the metric updates
+Latency = action -> the script run it caused has ended and its result is on the page. Errors:
+a Streamlit exception box, a timeout, a dropped connection (reconnect banner), a console error
+other than a known harmless 404. The server's RSS (with children) is sampled every second.
+Home's first paint on the idle server (start of the run) is compared with a 31st learner's
+first paint while the class is still touring (end of the run); goal: ratio <= 2.
+
+Chromium runs on the same machine as the server, so the server gets less CPU than on a
+teacher's laptop whose students bring their own browsers: the figures are pessimistic.
+Usage: python bench/load_test.py [--learners 30] [--minutes 5] [--seed 0]
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from playwright.async_api import async_playwright  # noqa: E402
+
+from lib.i18n import translate  # noqa: E402
+from lib.models.cache import memory_budget_from_env  # noqa: E402
+from lib.sections import page as page_spec  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+LANG = "vi"
+FIRST_PAINT_GOAL = 2.0
+STEP_TIMEOUT_MS = {"chat": 300_000}  # generation queues behind the other learners' answers
+DEFAULT_TIMEOUT_MS = 120_000
+SENTENCES = ["Hôm nay lớp mình học về tokenizer", "Tôi yêu tiếng Việt và Hugging Face",
+             "Mô hình ngôn ngữ đọc từng token một", "Đà Nẵng có biển rất đẹp",
+             "Bạn có thích học máy không?"]
+REVIEWS = ["Quán này phục vụ rất nhanh, đồ ăn ngon", "Phim dở quá, tôi ngủ quên giữa chừng",
+           "The lesson was clear and fun", "Giao hàng chậm, hộp bị móp", "Sách hay, đáng đọc lại"]
+QUESTIONS = ["Xin chào! Bạn là ai?", "Name two colours.", "Hà Nội ở đâu?", "What is a token?"]
+SEARCHES = ["ha noi", "tot", "phim", "the", "ngon"]
+PREDICTIONS = [  # one line per reference line of the lab's default (four)
+    "con mèo ngồi trên thảm\nHà Nội là thủ đô\ntôi thích học ngoại ngữ\nhôm nay trời đẹp",
+    "the cat sat on the mat\nHà Nội là thủ đô của Việt Nam\ntôi học tiếng Anh\ntrời mưa to",
+    "một con mèo trên tấm thảm\nthủ đô Việt Nam là Hà Nội\ntôi rất thích học\nthời tiết đẹp"]
+HARMLESS_CONSOLE = ("status of 404",)  # e.g. a favicon or source map a page asks for
+
+# Observers on the app root: count script runs and connection drops for the whole page's life.
+WATCH = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.__hhfWatched) return;
+  app.__hhfWatched = true;
+  window.__hhfRuns = window.__hhfRuns || 0;
+  window.__hhfDrops = window.__hhfDrops || 0;
+  let connected = app.getAttribute('data-test-connection-state') === 'CONNECTED';
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__hhfRuns += 1;
+    const now = app.getAttribute('data-test-connection-state') === 'CONNECTED';
+    if (connected && !now) window.__hhfDrops += 1;
+    connected = now;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state', 'data-test-connection-state']});
+}"""
+RAN_SINCE = """(before) => window.__hhfRuns > before && document.querySelector('[data-testid=stApp]')
+  .getAttribute('data-test-script-state') === 'notRunning'"""
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def url_path(page_id: str) -> str:
+    return page_spec(page_id).url_path
+
+
+class Learner:
+    def __init__(self, number: int, browser, base: str, deadline: float, seed: int):
+        self.number, self.browser, self.base, self.deadline = number, browser, base, deadline
+        self.rng = random.Random(seed * 1000 + number)
+        self.samples: list[dict] = []
+        self.console: list[str] = []
+
+    # ---------------------------------------------------------------- helpers
+    async def open(self, page, page_id: str, tab: str, name: str) -> None:
+        """Navigate to a lab tab (a new session, as a learner following a link): timed as open:<name>."""
+        start = time.perf_counter()
+        await page.goto(f"{self.base}/{url_path(page_id)}?lang={LANG}&tab={tab}", timeout=DEFAULT_TIMEOUT_MS)
+        await page.wait_for_selector("h1", timeout=DEFAULT_TIMEOUT_MS)
+        await page.wait_for_selector(IDLE, timeout=DEFAULT_TIMEOUT_MS)
+        await page.evaluate(WATCH)
+        self.record(f"open:{name}", time.perf_counter() - start)
+        # A new session runs again once the browser has handed back the saved progress; an action
+        # sent during that run joins it without a new "running" state, so let it end first.
+        await page.wait_for_timeout(800)
+        await page.wait_for_selector(IDLE, timeout=DEFAULT_TIMEOUT_MS)
+
+    async def runs(self, page) -> int:
+        return await page.evaluate("() => window.__hhfRuns || 0")
+
+    async def rerun_done(self, page, before: int, name: str) -> None:
+        await page.wait_for_function(RAN_SINCE, arg=before, timeout=STEP_TIMEOUT_MS.get(name, DEFAULT_TIMEOUT_MS))
+
+    def record(self, name: str, seconds: float | None, error: str | None = None) -> None:
+        self.samples.append({"learner": self.number, "step": name, "t": time.time(),
+                             "seconds": seconds, "error": error})
+
+    # ---------------------------------------------------------------- the tour
+    async def tokenizers(self, page) -> None:
+        await self.open(page, "tokenizers_lab", "lab-1", "tokenizers")
+        sentence = f"{self.rng.choice(SENTENCES)} {self.rng.randint(1, 999)}"
+        box = page.locator(".st-key-tok_text textarea")
+        before = await self.runs(page)
+        start = time.perf_counter()
+        await box.fill(sentence)
+        await box.press("Control+Enter")
+        await self.rerun_done(page, before, "tokenizers")
+        await page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
+        self.record("tokenizers", time.perf_counter() - start)
+
+    async def chat(self, page) -> None:
+        await self.open(page, "inference_spaces", "conversational", "chat")
+        box = page.locator(".st-key-chat_input textarea")
+        before = await self.runs(page)
+        start = time.perf_counter()
+        await box.fill(self.rng.choice(QUESTIONS))
+        await box.press("Enter")
+        await self.rerun_done(page, before, "chat")
+        await page.wait_for_function("() => document.querySelectorAll('[data-testid=stChatMessage]').length >= 2",
+                                     timeout=DEFAULT_TIMEOUT_MS)
+        self.record("chat", time.perf_counter() - start)
+
+    async def sentiment(self, page) -> None:
+        await self.open(page, "transformers_pipelines", "nlp", "sentiment")
+        box = page.locator(".st-key-sent_text textarea")
+        before = await self.runs(page)
+        start = time.perf_counter()
+        await box.fill(f"{self.rng.choice(REVIEWS)} ({self.rng.randint(1, 999)})")
+        await box.press("Control+Enter")
+        await self.rerun_done(page, before, "sentiment")
+        await page.locator(".st-key-sent_scores").wait_for(timeout=DEFAULT_TIMEOUT_MS)
+        self.record("sentiment", time.perf_counter() - start)
+
+    async def viewer(self, page) -> None:
+        await self.open(page, "datasets_lab", "viewer", "viewer")
+        box = page.locator(".st-key-ds_view_search input")
+        before = await self.runs(page)
+        start = time.perf_counter()
+        await box.fill(self.rng.choice(SEARCHES))
+        await box.press("Enter")
+        await self.rerun_done(page, before, "viewer")
+        await page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
+        self.record("viewer", time.perf_counter() - start)
+
+    async def evaluate(self, page) -> None:
+        await self.open(page, "tools", "evaluate", "evaluate")
+        before = await self.runs(page)
+        await page.locator(".st-key-metric_kind").get_by_text(translate(LANG, "metric_kind_translation")).click()
+        await self.rerun_done(page, before, "evaluate")
+        box = page.locator(".st-key-metric_tr_predictions textarea")
+        before = await self.runs(page)
+        start = time.perf_counter()
+        await box.fill(f"{self.rng.choice(PREDICTIONS)} {self.rng.randint(1, 99)}")
+        await box.press("Control+Enter")
+        await self.rerun_done(page, before, "evaluate")
+        await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
+        self.record("evaluate", time.perf_counter() - start)
+
+    async def run(self) -> None:
+        context = await self.browser.new_context(viewport={"width": 1280, "height": 800})
+        page = await context.new_page()
+        page.on("console", lambda message: self.console.append(message.text)
+                if message.type == "error" else None)
+        steps = [self.tokenizers, self.chat, self.sentiment, self.viewer, self.evaluate]
+        index = self.number % len(steps)  # learners start at different steps, as in a class
+        await asyncio.sleep(self.rng.uniform(0, 5))  # a class arrives within a few seconds
+        while time.monotonic() < self.deadline:
+            step = steps[index % len(steps)]
+            index += 1
+            seen_console = len(self.console)
+            try:
+                await step(page)
+            except PlaywrightTimeout as error:
+                self.record(step.__name__, None, f"timeout: {str(error).splitlines()[0][:200]}")
+            except Exception as error:  # a closed page, a navigation error: count it, keep touring
+                self.record(step.__name__, None, f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+            try:
+                for text in await page.locator('[data-testid="stException"]').all_inner_texts():
+                    self.record(step.__name__, None, f"exception: {text[:400]}")
+                drops = await page.evaluate("() => window.__hhfDrops || 0")
+                if drops:
+                    self.record(step.__name__, None, f"connection dropped {drops}x")
+                    await page.evaluate("() => { window.__hhfDrops = 0; }")
+            except Exception:
+                pass
+            for text in self.console[seen_console:]:
+                if not any(harmless in text for harmless in HARMLESS_CONSOLE):
+                    self.record(step.__name__, None, f"console: {text[:300]}")
+            await asyncio.sleep(self.rng.uniform(1, 3))  # reading
+        await context.close()
+
+
+async def first_paint(browser, base: str) -> float:
+    """Navigation -> Home's h1 visible, in a fresh context (a learner arriving), seconds."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    start = time.perf_counter()
+    await page.goto(f"{base}/?lang={LANG}", timeout=DEFAULT_TIMEOUT_MS)
+    await page.wait_for_selector("h1", state="visible", timeout=DEFAULT_TIMEOUT_MS)
+    painted = time.perf_counter() - start
+    await page.wait_for_selector(IDLE, timeout=DEFAULT_TIMEOUT_MS)
+    await context.close()
+    return painted
+
+
+@contextlib.contextmanager
+def serve(log_path: Path, timeout: float = 120):
+    """The real Home.py as `make run` serves it, on loopback; yields (base URL, psutil.Process).
+
+    Like tests/browser/harness.streamlit_server, but the server's log goes to a file (a pipe
+    nobody reads would fill up with a busy server's tracebacks and block it) and its process
+    is handed out for RSS sampling.
+    """
+    import subprocess
+    import urllib.request
+
+    import psutil
+
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start on {url}; see {log_path}")
+                time.sleep(0.2)
+            yield url, psutil.Process(process.pid)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class RssSampler(threading.Thread):
+    """The server's RSS with its children's, every second."""
+
+    def __init__(self, process):
+        super().__init__(daemon=True)
+        self.process, self.samples, self.stop = process, [], threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self.stop.wait(1.0):
+            try:
+                rss = self.process.memory_info().rss
+                rss += sum(c.memory_info().rss for c in self.process.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.samples.append((time.time(), rss))
+
+
+def server_tracebacks(log_path: Path) -> list[str]:
+    """The last line (exception type and message) of every traceback in the server's log: an
+    exception a learner may not have seen (a page left meanwhile) still counts."""
+    import re
+
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in
+             log_path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    found, inside = [], False
+    for line in lines:
+        if "Traceback (most recent call last)" in line:
+            inside = True
+        elif inside and re.match(r"^[A-Za-z_.]+(Error|Exception|Exit|Interrupt)\b", line):
+            found.append(line[:300])
+            inside = False
+    return found
+
+
+def cpu_seconds(process) -> float:
+    """User + system CPU seconds of a process and its children, 0 for one that is gone."""
+    import psutil
+
+    total = 0.0
+    for each in [process, *process.children(recursive=True)]:
+        try:
+            times = each.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def summarise(samples: list[dict]) -> list[dict]:
+    rows = []
+    for name in sorted({s["step"] for s in samples}, key=lambda n: (n.startswith("open:"), n)):
+        mine = [s for s in samples if s["step"] == name]
+        times = [s["seconds"] for s in mine if s["seconds"] is not None]
+        rows.append({"step": name, "count": len(times), "errors": sum(1 for s in mine if s["error"]),
+                     **({"p50": statistics.median(times), "p95": percentile(times, 0.95), "max": max(times)}
+                        if times else {"p50": None, "p95": None, "max": None})})
+    return rows
+
+
+async def main(learners: int, minutes: float, seed: int) -> dict:
+    load_before = os.getloadavg()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    log_path = OUT / f"load_test-{learners}x{minutes:g}min-{stamp}-server.log"
+    with serve(log_path) as (base, server):
+        sampler = RssSampler(server)
+        sampler.start()
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            await first_paint(browser, base)  # the first visit after a start compiles the pages
+            idle_paints = [await first_paint(browser, base) for _ in range(3)]
+            import psutil
+
+            me = psutil.Process()  # this script, Playwright's driver and chromium; minus the server
+            cpu_start = (cpu_seconds(server), cpu_seconds(me) - cpu_seconds(server), time.monotonic())
+            deadline = time.monotonic() + minutes * 60
+            class_ = [Learner(i, browser, base, deadline, seed) for i in range(learners)]
+            tasks = [asyncio.create_task(learner.run()) for learner in class_]
+            # the 31st learner arrives near the end, while everyone is still touring
+            await asyncio.sleep(max(0.0, deadline - time.monotonic() - 25))
+            busy_paints, busy_errors = [], []
+            for _ in range(3):
+                try:
+                    busy_paints.append(await first_paint(browser, base))
+                except Exception as error:  # slower than the timeout counts as a failure, not a crash
+                    busy_errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+                await asyncio.sleep(1)
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            cpu_end = (cpu_seconds(server), cpu_seconds(me) - cpu_seconds(server), time.monotonic())
+            await browser.close()
+        sampler.stop.set()
+    load_after = os.getloadavg()
+    samples = [s for learner in class_ for s in learner.samples]
+    crashed = [f"{type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)]
+    peak = max((rss for _, rss in sampler.samples), default=0)
+    budget = memory_budget_from_env()
+    report = {
+        "stamp": stamp, "server_log": str(log_path.relative_to(ROOT)),
+        "learners": learners, "minutes": minutes, "seed": seed,
+        "load_average_before": load_before, "load_average_after": load_after,
+        "rows": summarise(samples), "samples": samples, "learner_crashes": crashed,
+        "errors": [s for s in samples if s["error"]],
+        "cpu_seconds": {"server": cpu_end[0] - cpu_start[0], "browsers_and_bench": cpu_end[1] - cpu_start[1],
+                        "wall": cpu_end[2] - cpu_start[2], "cores": os.cpu_count()},
+        "server_tracebacks": server_tracebacks(log_path), "rss": sampler.samples, "peak_rss": peak, "budget": budget,
+        "home_first_paint_idle": idle_paints, "home_first_paint_busy": busy_paints,
+        "home_first_paint_busy_errors": busy_errors,
+        "first_paint_ratio": (statistics.median(busy_paints) / statistics.median(idle_paints)
+                              if busy_paints else None),
+    }
+    return report
+
+
+def print_report(report: dict) -> None:
+    def ms(value):
+        return f"{value * 1000:>8.0f}" if value is not None else f"{'-':>8}"
+
+    print(f"{report['learners']} learners, {report['minutes']} min; load average before "
+          f"{report['load_average_before'][0]:.2f}, after {report['load_average_after'][0]:.2f} (1 min)")
+    print(f"{'step (ms)':<22}{'p50':>8}{'p95':>8}{'max':>8}{'count':>7}{'errors':>7}")
+    for row in report["rows"]:
+        print(f"{row['step']:<22}{ms(row['p50'])}{ms(row['p95'])}{ms(row['max'])}{row['count']:>7}{row['errors']:>7}")
+    kinds: dict[str, int] = {}
+    for sample in report["errors"]:
+        kind = sample["error"].split(":")[0] if not sample["error"].startswith("exception") else sample["error"][:120]
+        kinds[f"{sample['step']}: {kind}"] = kinds.get(f"{sample['step']}: {kind}", 0) + 1
+    for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        print(f"  error x{count}: {kind}")
+    tracebacks: dict[str, int] = {}
+    for line in report["server_tracebacks"]:
+        tracebacks[line] = tracebacks.get(line, 0) + 1
+    print(f"server log: {len(report['server_tracebacks'])} tracebacks")
+    for line, count in sorted(tracebacks.items(), key=lambda kv: -kv[1]):
+        print(f"  x{count}: {line[:200]}")
+    for crash in report["learner_crashes"]:
+        print(f"  learner crashed: {crash[:200]}")
+    cpu = report["cpu_seconds"]
+    print(f"CPU during the tour: server {cpu['server']:.0f} s, browsers + this script {cpu['browsers_and_bench']:.0f} s, "
+          f"in {cpu['wall']:.0f} s on {cpu['cores']} cores ({cpu['cores'] * cpu['wall']:.0f} core-seconds)")
+    peak, budget = report["peak_rss"], report["budget"]
+    print(f"peak server RSS {peak / 1e6:,.0f} MB vs budget {budget / 1e6:,.0f} MB (ratio {peak / budget:.2f})")
+    idle, busy = report["home_first_paint_idle"], report["home_first_paint_busy"]
+    ratio = report["first_paint_ratio"]
+    for error in report["home_first_paint_busy_errors"]:
+        print(f"  31st learner's Home failed: {error}")
+    if ratio is None:
+        print("Home first paint with the class touring: no visit finished in time (goal missed)")
+        return
+    print(f"Home first paint: idle median {statistics.median(idle) * 1000:.0f} ms, with the class touring "
+          f"{statistics.median(busy) * 1000:.0f} ms (samples {[round(b * 1000) for b in busy]}): ratio {ratio:.2f} "
+          f"(goal <= {FIRST_PAINT_GOAL}): {'OK' if ratio <= FIRST_PAINT_GOAL else 'OVER GOAL'}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=30)
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    result = asyncio.run(main(args.learners, args.minutes, args.seed))
+    print_report(result)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"load_test-{args.learners}x{args.minutes:g}min-{result['stamp']}.json"
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"raw numbers: {path.relative_to(ROOT)}")
