@@ -46,19 +46,8 @@ def cold_and_first_paint(rounds: int) -> dict:
     """Server start -> Home painted, against the trivial app; then each page's first paint."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.harness import launch_chromium, streamlit_server, wait_until_idle
-
-    def paint(browser, url: str) -> tuple[float, float]:
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        start = time.perf_counter()
-        page.goto(url)
-        page.wait_for_selector("h1", state="visible", timeout=180_000)
-        painted = time.perf_counter() - start
-        wait_until_idle(page, 180_000)
-        ready = time.perf_counter() - start
-        context.close()
-        return painted, ready
+    from bench.first_paint import visit as paint  # navigation -> h1 visible, and -> the script run ended
+    from tests.browser.harness import launch_chromium, streamlit_server
 
     results = {"cold": {"home": [], "trivial": []}, "pages": {}}
     with sync_playwright() as playwright:

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -27,11 +28,14 @@ def streamlit_server(script: str | Path, cwd: Path = ROOT, timeout: float = 60):
     """Serve `script` on a free loopback port, yield its base URL, stop it afterwards."""
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    # The server's output goes to a file, not a pipe nobody reads: a long test's warnings and
+    # tracebacks would fill a pipe's buffer and freeze the server.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -44,7 +48,8 @@ def streamlit_server(script: str | Path, cwd: Path = ROOT, timeout: float = 60):
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                log.seek(0)
+                output = log.read().decode(errors="replace")
                 raise RuntimeError(f"streamlit did not start on {url}:\n{output[-3000:]}")
             time.sleep(0.2)
         yield url
@@ -54,6 +59,7 @@ def streamlit_server(script: str | Path, cwd: Path = ROOT, timeout: float = 60):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 def launch_chromium(playwright):
