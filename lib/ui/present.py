@@ -68,7 +68,7 @@ def slide_deck(page_id: str, leaves, leaf_labs: dict, labs: list) -> None:
     deck = slides.deck((f"{spec.icon} {spec.title[lang]}", read(spec.intro_path)),
                        [(leaf.id, f"{leaf.icon} {leaf.title[lang]}", read(leaf.content_path)) for leaf in leaves])
     state_key = f"{page_id}_slide"
-    share.seed(state_key, "slide", lambda raw: int(raw) - 1 if raw.isdigit() else None)
+    share.seed(state_key, "slide", lambda raw: int(raw) - 1 if raw.isascii() and raw.isdigit() else None)
     index = min(max(int(st.session_state.get(state_key, 0)), 0), len(deck) - 1)
     slide = deck[index]
     titles = {leaf.id: f"{leaf.icon} {leaf.title[lang]}" for leaf in leaves}

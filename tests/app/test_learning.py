@@ -102,3 +102,15 @@ def test_presentation_mode_steps_through_slides_with_live_widgets():
     assert at.session_state["tokenizers_lab_slide"] == 2 and at.query_params["slide"] in ("3", ["3"])
     at.button(key="present_exit").click().run()
     assert at.session_state["present"] is False and at.tabs
+
+
+def test_links_with_nonsense_parameters_open_the_defaults():
+    at = open_with({"lang": "xx", "present": "1", "slide": "²", "tab": "<script>", "tokenizers": ",,,",
+                    "text": "x" * 5_000}, page="tokenizers_lab")
+    assert not at.exception, problems(at)
+    assert at.session_state["lang"] == "vi" and "tokenizers_lab_slide" not in at.session_state  # slide 1
+    assert at.button(key="slide_previous").proto.disabled
+    at = open_with({"lang": "en", "tab": "<script>", "text": "x" * 5_000, "tokenizers": ",,,"},
+                   page="tokenizers_lab")
+    assert not at.exception, problems(at)
+    assert at.session_state["tokenizers_lab_tab_position"] == 0 and len(at.session_state["tok_text"]) == 500
