@@ -28,4 +28,6 @@ def test_explorer_filters_models_and_explains_live_search_offline():
 def test_autotrain_tab_links_to_the_wizard():
     at = open_tab(open_page(PAGE, "en"), PAGE, "AutoTrain")
     assert not at.exception, problems(at)
-    assert [link.proto.label for link in at.get("page_link")] == [translate("en", "hubx_autotrain_link")]
+    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
+    assert set(links) == {translate("en", "hubx_autotrain_link"), translate("en", "quiz_link")}  # and the quiz
+    assert links[translate("en", "hubx_autotrain_link")] == "trainer-api" and links[translate("en", "quiz_link")] == "quiz"
