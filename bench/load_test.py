@@ -40,7 +40,7 @@ from playwright.async_api import async_playwright  # noqa: E402
 from lib.i18n import translate  # noqa: E402
 from lib.models.cache import memory_budget_from_env  # noqa: E402
 from lib.sections import page as page_spec  # noqa: E402
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_process  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 LANG = "vi"
@@ -225,46 +225,13 @@ async def first_paint(browser, base: str) -> float:
 
 @contextlib.contextmanager
 def serve(log_path: Path, timeout: float = 120):
-    """The real Home.py as `make run` serves it, on loopback; yields (base URL, psutil.Process).
-
-    Like tests/browser/harness.streamlit_server, but the server's log goes to a file (a pipe
-    nobody reads would fill up with a busy server's tracebacks and block it) and its process
-    is handed out for RSS sampling.
-    """
-    import subprocess
-    import urllib.request
-
+    """The real Home.py as `make run` serves it, on loopback; yields (base URL, psutil.Process),
+    the server's output kept in `log_path` for its tracebacks."""
     import psutil
 
-    port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start on {url}; see {log_path}")
-                time.sleep(0.2)
-            yield url, psutil.Process(process.pid)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with open(log_path, "wb") as log, streamlit_process(ROOT / "Home.py", log, ROOT, timeout) as (url, process):
+        yield url, psutil.Process(process.pid)
 
 
 class RssSampler(threading.Thread):

@@ -24,13 +24,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: str | Path, cwd: Path = ROOT, timeout: float = 60):
-    """Serve `script` on a free loopback port, yield its base URL, stop it afterwards."""
+def streamlit_process(script: str | Path, log, cwd: Path = ROOT, timeout: float = 60):
+    """Serve `script` on a free loopback port with its output going to the open file `log`;
+    yield (base URL, process), stop it afterwards. A file, not a pipe nobody reads: a long
+    run's warnings and tracebacks would fill a pipe's buffer and freeze the server."""
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    # The server's output goes to a file, not a pipe nobody reads: a long test's warnings and
-    # tracebacks would fill a pipe's buffer and freeze the server.
-    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -48,18 +47,27 @@ def streamlit_server(script: str | Path, cwd: Path = ROOT, timeout: float = 60):
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                output = log.read().decode(errors="replace")
-                raise RuntimeError(f"streamlit did not start on {url}:\n{output[-3000:]}")
+                raise RuntimeError(f"streamlit did not start on {url}")
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
+
+
+@contextlib.contextmanager
+def streamlit_server(script: str | Path, cwd: Path = ROOT, timeout: float = 60):
+    """Serve `script` on a free loopback port, yield its base URL; its output is shown if it fails to start."""
+    with tempfile.TemporaryFile() as log, contextlib.ExitStack() as stack:
+        try:
+            url, _ = stack.enter_context(streamlit_process(script, log, cwd, timeout))
+        except RuntimeError as error:  # only a failed start: errors of the caller's block pass through
+            log.seek(0)
+            raise RuntimeError(f"{error}:\n{log.read().decode(errors='replace')[-3000:]}") from None
+        yield url
 
 
 def launch_chromium(playwright):
