@@ -106,10 +106,10 @@ def test_optimum_exports_quantizes_and_charts(base_url, page):
 
 def test_trl_dpo_gradio_and_this_apps_source(base_url, page):
     open_tab(page, base_url, "tools", "en", leaf_id="trl")
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()  # the post-training diagram
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)  # the post-training diagram
     page.get_by_text(translate("en", "trl_method_dpo")).click()
-    wait_until_idle(page)
-    page.get_by_text(translate("en", "trl_dpo_title")).wait_for()
+    wait_until_idle(page, 180_000)
+    page.get_by_text(translate("en", "trl_dpo_title")).wait_for(timeout=120_000)
     assert page.get_by_role("button", name=translate("en", "trl_run_dpo")).count() == 1
     save_full_screenshot(page, SCREENSHOTS / "tools-trl-dpo-en.png")
 
@@ -118,6 +118,6 @@ def test_trl_dpo_gradio_and_this_apps_source(base_url, page):
     assert any("import gradio as gr" in code for code in codes) and any("import streamlit as st" in code for code in codes)
     open_tab(page, base_url, "tools", "en", leaf_id="streamlit")
     page.locator('[data-testid="stExpander"] summary').filter(has_text="app_pages/tools.py").click()
-    page.get_by_text("lab_page(").first.wait_for()
+    page.get_by_text("lab_page(").first.wait_for(timeout=120_000)
     no_exception(page)
     save_full_screenshot(page, SCREENSHOTS / "tools-streamlit-source-en.png")
