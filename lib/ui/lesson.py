@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import streamlit as st
 
 from lib.charts import reading_minutes
 from lib.glossary import link_terms
-from lib.i18n import current_lang, glossary, prose_words, read, t
+from lib.i18n import content, current_lang, glossary, prose_words, read, t
 from lib.sections import Leaf, leaves_of_page, page
 from lib.ui import present, progress_ui, share
 
@@ -82,10 +83,16 @@ def lab_page(page_id: str, labs: list[tuple[str, Widget]], leaf_labs: dict[str, 
                 st.header(f"{leaf.icon} {leaf.title[lang]}", anchor=leaf.anchor, divider="gray")
                 lesson = read(leaf.content_path)
                 with st.expander(t("lesson_read", minutes=reading_minutes(prose_words(lesson))), icon="📖"):
-                    st.markdown(link_terms(lesson, glossary(lang), lang))
+                    st.markdown(linked_lesson(lang, leaf.content_path))
                 for widget in leaf_labs.get(leaf.id, []):
                     st.fragment(widget)()
     quiz_link(leaves[0].area)
+
+
+@lru_cache(maxsize=None)
+def linked_lesson(lang: str, relpath: str) -> str:
+    """A lesson with its glossary links, made once per process (182 terms scanned: ~10 ms a lesson)."""
+    return link_terms(content(lang, relpath), glossary(lang), lang)
 
 
 def quiz_link(area_id: str) -> None:
