@@ -40,9 +40,17 @@ def _store():
     return st.components.v2.component("hhf_progress_store", js=_STORE_JS)
 
 
-def sync_with_browser() -> None:
+def sync_with_browser(on_home: bool) -> None:
     """Called by Home.py at the end of every run: the first runs of a session restore what this
     browser saved, later runs save the progress whenever it changed. One mount per run."""
+    with st.sidebar:
+        _sync(on_home)
+
+
+@st.fragment
+def _sync(on_home: bool) -> None:
+    """A fragment, so that the browser's answer (saved progress) reruns only this, not the page:
+    a new session used to run its whole page three times (first paint, answer, save)."""
     session = st.session_state
     mine = state()
     data = {}
@@ -53,17 +61,19 @@ def sync_with_browser() -> None:
         if session.get("progress_saved") != snapshot:
             data["save"] = progress.to_json(mine)
             session["progress_saved"] = snapshot
-    with st.sidebar:
-        result = _store()(key="progress_store", data=data, on_saved_change=lambda: None, height=0)
+    result = _store()(key="progress_store", data=data, on_saved_change=lambda: None, height=0)
     saved = getattr(result, "saved", None)
     if "load" in data and saved is not None:  # the browser answered (the empty string: nothing saved yet)
         session["progress_restored"] = True
+        merged = mine
         if saved:
             try:
-                session[STATE_KEY] = progress.merge(mine, progress.from_json(saved))
+                merged = session[STATE_KEY] = progress.merge(mine, progress.from_json(saved))
             except ValueError:
                 pass  # a stale or damaged entry: start afresh rather than fail
-        st.rerun()  # so that the next run saves the merged progress
+        save_now("merged")  # what this session added before the answer came (the leaf it opened)
+        if on_home and merged != mine:
+            st.rerun()  # Home's progress tab shows the restored progress
 
 
 def save_now(key: str) -> None:
