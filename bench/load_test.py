@@ -277,14 +277,38 @@ class Learner:
         await context.close()
 
 
-async def first_paint(browser, base: str) -> float:
-    """Navigation -> Home's h1 visible, in a fresh context (a learner arriving), seconds."""
+# Where an arrival's wait went, in ms from the navigation's start: the page and its front-end files
+# served, then the first message of the session on the websocket.
+ARRIVAL_TIMING = """() => {
+  const page = performance.getEntriesByType('navigation')[0];
+  const files = performance.getEntriesByType('resource').filter(e => !e.name.includes('/_stcore/'));
+  return {document: page.responseEnd, files: Math.max(0, ...files.map(e => e.responseEnd)), n_files: files.length};
+}"""
+
+
+async def first_paint(browser, base: str, timings: list | None = None) -> float:
+    """Navigation -> Home's h1 visible, in a fresh context (a learner arriving), seconds; the
+    breakdown (ARRIVAL_TIMING, the first websocket message, the first finished run) goes to `timings`."""
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
+    marks: dict[str, float] = {}
+
+    def on_frame(payload) -> None:
+        marks.setdefault("first_message", time.perf_counter())
+        if isinstance(payload, bytes) and len(payload) <= 512:
+            with contextlib.suppress(DecodeError):
+                if ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
+                    marks.setdefault("run_finished", time.perf_counter())
+
+    page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
     start = time.perf_counter()
     await page.goto(f"{base}/?lang={LANG}", timeout=DEFAULT_TIMEOUT_MS)
     await page.wait_for_selector("h1", state="visible", timeout=DEFAULT_TIMEOUT_MS)
     painted = time.perf_counter() - start
+    if timings is not None:
+        timing = await page.evaluate(ARRIVAL_TIMING)
+        timing.update({name: round((at - start) * 1000) for name, at in marks.items()}, painted=round(painted * 1000))
+        timings.append(timing)
     await page.wait_for_selector(IDLE, timeout=DEFAULT_TIMEOUT_MS)
     await context.close()
     return painted
@@ -385,7 +409,8 @@ async def main(learners: int, minutes: float, seed: int, reload: bool = False, s
                 browser = await playwright.chromium.launch(executable_path=class_chromium, args=CHROMIUM_ARGS,
                                                            headless=True)
             await first_paint(arrival, base)  # the first visit after a start compiles the pages
-            idle_paints = [await first_paint(arrival, base) for _ in range(3)]
+            arrival_timings: dict[str, list] = {"idle": [], "busy": []}
+            idle_paints = [await first_paint(arrival, base, arrival_timings["idle"]) for _ in range(3)]
             cpu_start = (cpu_seconds(server), cpu_seconds(), time.monotonic())
             deadline = time.monotonic() + minutes * 60
             class_ = [Learner(i, browser, base, deadline, seed, reload) for i in range(learners)]
@@ -395,7 +420,7 @@ async def main(learners: int, minutes: float, seed: int, reload: bool = False, s
             busy_paints, busy_errors = [], []
             for _ in range(3):
                 try:
-                    busy_paints.append(await first_paint(arrival, base))
+                    busy_paints.append(await first_paint(arrival, base, arrival_timings["busy"]))
                 except Exception as error:  # slower than the timeout counts as a failure, not a crash
                     busy_errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
                 await asyncio.sleep(1)
@@ -421,7 +446,7 @@ async def main(learners: int, minutes: float, seed: int, reload: bool = False, s
                         "wall": cpu_end[2] - cpu_start[2], "cores": os.cpu_count()},
         "server_tracebacks": server_tracebacks(log_path), "rss": sampler.samples, "peak_rss": peak, "budget": budget,
         "home_first_paint_idle": idle_paints, "home_first_paint_busy": busy_paints,
-        "home_first_paint_busy_errors": busy_errors,
+        "home_first_paint_busy_errors": busy_errors, "arrival_timings": arrival_timings,
         "first_paint_ratio": (statistics.median(busy_paints) / statistics.median(idle_paints)
                               if busy_paints else None),
     }
@@ -465,6 +490,9 @@ def print_report(report: dict) -> None:
     if ratio is None:
         print("Home first paint with the class touring: no visit finished in time (goal missed)")
         return
+    for when, timings in report["arrival_timings"].items():
+        for timing in timings:
+            print(f"  arrival ({when}), ms: {timing}")
     print(f"Home first paint: idle median {statistics.median(idle) * 1000:.0f} ms, with the class touring "
           f"{statistics.median(busy) * 1000:.0f} ms (samples {[round(b * 1000) for b in busy]}): ratio {ratio:.2f} "
           f"(goal <= {FIRST_PAINT_GOAL}): {'OK' if ratio <= FIRST_PAINT_GOAL else 'OVER GOAL'}")
