@@ -19,8 +19,11 @@ first paint while the class is still touring (end of the run); goal: ratio <= 2.
 
 In a classroom each student's browser runs on the student's own device and the laptop runs only
 the server. Here all 30 chromiums share the server's cores (each renderer takes about a tenth of a
-core: 30 of them alone fill two cores), so the class's browser runs at a lower priority (nice 10)
-and the 31st learner, like the idle baseline, uses a browser of its own at normal priority.
+core: 30 of them alone fill two cores), so the class's browser runs at idle priority (SCHED_IDLE,
+`chrt --idle`: it gets the CPU the server leaves; at nice 10 thirty renderers still outweighed the
+server) and the 31st learner, like the idle baseline, uses a browser of its own at normal priority.
+The class's "on the page" latencies therefore include a starved browser; the "server" column
+(action -> the server's script_finished message) is the server's own.
 `--same-priority` runs the class at normal priority too: the worst case, where the browsers
 compete with the server as equals.
 Usage: python bench/load_test.py [--learners 30] [--minutes 5] [--seed 0] [--reload] [--same-priority]
@@ -87,15 +90,12 @@ WATCH = """() => {
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
-CLASS_NICENESS = 10
-
-
 @contextlib.contextmanager
-def niced_chromium(niceness: int):
-    """A chromium executable whose every process (browser, zygote, renderers) runs at `niceness`."""
+def idle_priority_chromium():
+    """A chromium executable whose every process (browser, zygote, renderers) runs at SCHED_IDLE."""
     with tempfile.TemporaryDirectory() as folder:
         wrapper = Path(folder) / "chromium"
-        wrapper.write_text(f'#!/bin/sh\nexec nice -n {niceness} "{CHROMIUM}" "$@"\n', encoding="utf-8")
+        wrapper.write_text(f'#!/bin/sh\nexec chrt --idle 0 "{CHROMIUM}" "$@"\n', encoding="utf-8")
         wrapper.chmod(0o755)
         yield str(wrapper)
 
@@ -121,7 +121,7 @@ class Learner:
         self.rng = random.Random(seed * 1000 + number)
         self.samples: list[dict] = []
         self.console: list[str] = []
-        self.finished = 0  # script runs (whole page or fragment) the server said had finished
+        self.finish_times: list[float] = []  # when the server said a script run (page or fragment) had finished
 
     # A run is over when the server says so on the websocket ("script_finished"), not when the page's
     # "running" attribute flips back: a busy browser renders both states of a short run in one
@@ -133,7 +133,7 @@ class Learner:
         if isinstance(payload, bytes) and len(payload) <= 512:  # the message is a few bytes; skip the pages
             try:
                 if ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
-                    self.finished += 1
+                    self.finish_times.append(time.perf_counter())
             except DecodeError:
                 pass
 
@@ -143,6 +143,7 @@ class Learner:
         --reload: a new session), then as a student moves, by the page's link in the sidebar
         and a click on the tab."""
         start = time.perf_counter()
+        served = None
         if self.reload or not self.arrived:
             await page.goto(f"{self.base}/{url_path(page_id)}?lang={LANG}&tab={tab}", timeout=DEFAULT_TIMEOUT_MS)
             await page.wait_for_selector("h1", timeout=DEFAULT_TIMEOUT_MS)
@@ -150,11 +151,11 @@ class Learner:
             await page.evaluate(WATCH)
             self.arrived = True
         else:
-            before = self.finished
+            before = len(self.finish_times)
             await page.locator(f'[data-testid="stSidebarNav"] a[href$="/{url_path(page_id)}"]').click()
-            await self.rerun_done(page, before, "open")
+            served = await self.rerun_done(page, before, "open") - start
             await self.choose(page, page.get_by_role("tab", name=tab_label(page_id, tab), exact=True), "aria-selected")
-        self.record(f"open:{name}", time.perf_counter() - start)
+        self.record(f"open:{name}", time.perf_counter() - start, server=served)
         # The progress sync may run once more (the browser handing back saved progress); an
         # action sent during that run joins it without a new "running" state, so let it end first.
         await page.wait_for_timeout(800)
@@ -163,84 +164,87 @@ class Learner:
     async def choose(self, page, option, selected_attribute: str) -> None:
         """Click a tab or a segmented option unless it is already selected (no rerun then)."""
         if await option.get_attribute(selected_attribute) != "true":
-            before = self.finished
+            before = len(self.finish_times)
             await option.click()
             await self.rerun_done(page, before, "open")
 
-    async def rerun_done(self, page, before: int, name: str) -> None:
-        """A run caused by the action has finished on the server and the page has drawn it."""
+    async def rerun_done(self, page, before: int, name: str) -> float:
+        """Waits until a run caused by the action has finished on the server and the page has drawn
+        it; returns when the server finished it (perf_counter)."""
         timeout_ms = STEP_TIMEOUT_MS.get(name, DEFAULT_TIMEOUT_MS)
         deadline = time.monotonic() + timeout_ms / 1000
-        while self.finished <= before:
+        while len(self.finish_times) <= before:
             if time.monotonic() > deadline:
                 raise PlaywrightTimeout(f"{name}: no script run finished within {timeout_ms / 1000:.0f} s")
             await asyncio.sleep(0.05)
         await page.wait_for_selector(IDLE, timeout=timeout_ms)
+        return self.finish_times[before]
 
-    def record(self, name: str, seconds: float | None, error: str | None = None) -> None:
+    def record(self, name: str, seconds: float | None, error: str | None = None, server: float | None = None) -> None:
+        """`seconds` until the result is on the page; `server` until the server had finished the run."""
         self.samples.append({"learner": self.number, "step": name, "t": time.time(),
-                             "seconds": seconds, "error": error})
+                             "seconds": seconds, "server": server, "error": error})
 
     # ---------------------------------------------------------------- the tour
     async def tokenizers(self, page) -> None:
         await self.open(page, "tokenizers_lab", "lab-1", "tokenizers")
         sentence = f"{self.rng.choice(SENTENCES)} {self.rng.randint(1, 999)}"
         box = page.locator(".st-key-tok_text textarea")
-        before = self.finished
+        before = len(self.finish_times)
         start = time.perf_counter()
         await box.fill(sentence)
         await box.press("Control+Enter")
-        await self.rerun_done(page, before, "tokenizers")
+        served = await self.rerun_done(page, before, "tokenizers") - start
         await page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
-        self.record("tokenizers", time.perf_counter() - start)
+        self.record("tokenizers", time.perf_counter() - start, server=served)
 
     async def chat(self, page) -> None:
         await self.open(page, "inference_spaces", "conversational", "chat")
         box = page.locator(".st-key-chat_input textarea")
         messages = await page.locator('[data-testid="stChatMessage"]').count()  # earlier turns stay
-        before = self.finished
+        before = len(self.finish_times)
         start = time.perf_counter()
         await box.fill(self.rng.choice(QUESTIONS))
         await box.press("Enter")
-        await self.rerun_done(page, before, "chat")
+        served = await self.rerun_done(page, before, "chat") - start
         await page.wait_for_function("(n) => document.querySelectorAll('[data-testid=stChatMessage]').length >= n + 2",
                                      arg=messages, timeout=DEFAULT_TIMEOUT_MS)
-        self.record("chat", time.perf_counter() - start)
+        self.record("chat", time.perf_counter() - start, server=served)
 
     async def sentiment(self, page) -> None:
         await self.open(page, "transformers_pipelines", "nlp", "sentiment")
         box = page.locator(".st-key-sent_text textarea")
-        before = self.finished
+        before = len(self.finish_times)
         start = time.perf_counter()
         await box.fill(f"{self.rng.choice(REVIEWS)} ({self.rng.randint(1, 999)})")
         await box.press("Control+Enter")
-        await self.rerun_done(page, before, "sentiment")
+        served = await self.rerun_done(page, before, "sentiment") - start
         await page.locator(".st-key-sent_scores").wait_for(timeout=DEFAULT_TIMEOUT_MS)
-        self.record("sentiment", time.perf_counter() - start)
+        self.record("sentiment", time.perf_counter() - start, server=served)
 
     async def viewer(self, page) -> None:
         await self.open(page, "datasets_lab", "viewer", "viewer")
         box = page.locator(".st-key-ds_view_search input")
-        before = self.finished
+        before = len(self.finish_times)
         start = time.perf_counter()
         await box.fill(self.rng.choice(SEARCHES))
         await box.press("Enter")
-        await self.rerun_done(page, before, "viewer")
+        served = await self.rerun_done(page, before, "viewer") - start
         await page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
-        self.record("viewer", time.perf_counter() - start)
+        self.record("viewer", time.perf_counter() - start, server=served)
 
     async def evaluate(self, page) -> None:
         await self.open(page, "tools", "evaluate", "evaluate")
         await self.choose(page, page.locator(".st-key-metric_kind").get_by_role(
             "radio", name=translate(LANG, "metric_kind_translation")), "aria-checked")
         box = page.locator(".st-key-metric_tr_predictions textarea")
-        before = self.finished
+        before = len(self.finish_times)
         start = time.perf_counter()
         await box.fill(f"{self.rng.choice(PREDICTIONS)} {self.rng.randint(1, 99)}")
         await box.press("Control+Enter")
-        await self.rerun_done(page, before, "evaluate")
+        served = await self.rerun_done(page, before, "evaluate") - start
         await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
-        self.record("evaluate", time.perf_counter() - start)
+        self.record("evaluate", time.perf_counter() - start, server=served)
 
     async def run(self) -> None:
         context = await self.browser.new_context(viewport={"width": 1280, "height": 800})
@@ -390,9 +394,12 @@ def summarise(samples: list[dict]) -> list[dict]:
     for name in sorted({s["step"] for s in samples}, key=lambda n: (n.startswith("open:"), n)):
         mine = [s for s in samples if s["step"] == name]
         times = [s["seconds"] for s in mine if s["seconds"] is not None]
+        served = [s["server"] for s in mine if s.get("server") is not None]
         rows.append({"step": name, "count": len(times), "errors": sum(1 for s in mine if s["error"]),
-                     **({"p50": statistics.median(times), "p95": percentile(times, 0.95), "max": max(times)}
-                        if times else {"p50": None, "p95": None, "max": None})})
+                     "p50": statistics.median(times) if times else None,
+                     "p95": percentile(times, 0.95) if times else None, "max": max(times, default=None),
+                     "server_p50": statistics.median(served) if served else None,
+                     "server_p95": percentile(served, 0.95) if served else None})
     return rows
 
 
@@ -405,9 +412,9 @@ async def main(learners: int, minutes: float, seed: int, reload: bool = False, s
         sampler.start()
         async with async_playwright() as playwright:
             arrival = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            with niced_chromium(0 if same_priority else CLASS_NICENESS) as class_chromium:
-                browser = await playwright.chromium.launch(executable_path=class_chromium, args=CHROMIUM_ARGS,
-                                                           headless=True)
+            with idle_priority_chromium() as idle_chromium:
+                browser = await playwright.chromium.launch(executable_path=CHROMIUM if same_priority else idle_chromium,
+                                                           args=CHROMIUM_ARGS, headless=True)
             await first_paint(arrival, base)  # the first visit after a start compiles the pages
             arrival_timings: dict[str, list] = {"idle": [], "busy": []}
             idle_paints = [await first_paint(arrival, base, arrival_timings["idle"]) for _ in range(3)]
@@ -437,7 +444,7 @@ async def main(learners: int, minutes: float, seed: int, reload: bool = False, s
     report = {
         "stamp": stamp, "server_log": str(log_path.relative_to(ROOT)),
         "learners": learners, "minutes": minutes, "seed": seed,
-        "class_niceness": 0 if same_priority else CLASS_NICENESS, "reload": reload,
+        "class_priority": "normal" if same_priority else "idle", "reload": reload,
         "load_average_before": load_before, "load_average_after": load_after,
         "rows": summarise(samples), "samples": samples, "learner_crashes": crashed,
         "errors": [s for s in samples if s["error"]],
@@ -458,12 +465,14 @@ def print_report(report: dict) -> None:
         return f"{value * 1000:>8.0f}" if value is not None else f"{'-':>8}"
 
     print(f"{report['learners']} learners, {report['minutes']} min, "
-          f"{'a new session per step' if report['reload'] else 'one session each'}, class browsers at nice "
-          f"{report['class_niceness']}; load average before "
+          f"{'a new session per step' if report['reload'] else 'one session each'}, class browsers at "
+          f"{report['class_priority']} priority; load average before "
           f"{report['load_average_before'][0]:.2f}, after {report['load_average_after'][0]:.2f} (1 min)")
-    print(f"{'step (ms)':<22}{'p50':>8}{'p95':>8}{'max':>8}{'count':>7}{'errors':>7}")
+    print("ms until the result is on the page (p50, p95, max) and until the server had finished the run (server p50, p95)")
+    print(f"{'step':<22}{'p50':>8}{'p95':>8}{'max':>8}{'server':>8}{'p95':>8}{'count':>7}{'errors':>7}")
     for row in report["rows"]:
-        print(f"{row['step']:<22}{ms(row['p50'])}{ms(row['p95'])}{ms(row['max'])}{row['count']:>7}{row['errors']:>7}")
+        print(f"{row['step']:<22}{ms(row['p50'])}{ms(row['p95'])}{ms(row['max'])}{ms(row['server_p50'])}"
+              f"{ms(row['server_p95'])}{row['count']:>7}{row['errors']:>7}")
     kinds: dict[str, int] = {}
     for sample in report["errors"]:
         kind = sample["error"].split(":")[0] if not sample["error"].startswith("exception") else sample["error"][:120]
