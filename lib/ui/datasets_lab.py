@@ -159,7 +159,8 @@ def _column_filter(frame, view, labels: dict, key: str) -> tuple[pd.DataFrame, s
     """One column filter shaped by the column's kind: a range, a choice of values, or a text."""
     from lib.datasets_lab import viewer
 
-    columns = [NO_FILTER, *[c for c in frame.columns if c not in viewer.image_columns(frame)]]
+    images = set(viewer.image_columns(frame))  # once: it looks into every column
+    columns = [NO_FILTER, *[c for c in frame.columns if c not in images]]
     column = st.selectbox(t("ds_filter_column"), columns, key=f"{key}_filter_column")
     if column == NO_FILTER:
         return view, ""
