@@ -122,12 +122,19 @@ class Learner:
         self.samples: list[dict] = []
         self.console: list[str] = []
         self.finish_times: list[float] = []  # when the server said a script run (page or fragment) had finished
+        self.sent_times: list[float] = []  # when this browser sent a message (a rerun request, a widget's value)
 
     # A run is over when the server says so on the websocket ("script_finished"), not when the page's
     # "running" attribute flips back: a busy browser renders both states of a short run in one
-    # frame, and such a run was never seen (the learner then waited for ever).
+    # frame, and such a run was never seen (the learner then waited for ever). The server's time is
+    # from the browser's request leaving to that message: the class's starved renderers are not in it.
     def watch_socket(self, socket) -> None:
         socket.on("framereceived", self.on_frame)
+        socket.on("framesent", lambda _: self.sent_times.append(time.perf_counter()))
+
+    def mark(self) -> tuple[int, int]:
+        """Where the websocket stands before an action: (runs finished, messages sent)."""
+        return len(self.finish_times), len(self.sent_times)
 
     def on_frame(self, payload) -> None:
         if isinstance(payload, bytes) and len(payload) <= 512:  # the message is a few bytes; skip the pages
@@ -151,9 +158,9 @@ class Learner:
             await page.evaluate(WATCH)
             self.arrived = True
         else:
-            before = len(self.finish_times)
+            before = self.mark()
             await page.locator(f'[data-testid="stSidebarNav"] a[href$="/{url_path(page_id)}"]').click()
-            served = await self.rerun_done(page, before, "open") - start
+            served = await self.rerun_done(page, before, "open")
             await self.choose(page, page.get_by_role("tab", name=tab_label(page_id, tab), exact=True), "aria-selected")
         self.record(f"open:{name}", time.perf_counter() - start, server=served)
         # The progress sync may run once more (the browser handing back saved progress); an
@@ -164,21 +171,22 @@ class Learner:
     async def choose(self, page, option, selected_attribute: str) -> None:
         """Click a tab or a segmented option unless it is already selected (no rerun then)."""
         if await option.get_attribute(selected_attribute) != "true":
-            before = len(self.finish_times)
+            before = self.mark()
             await option.click()
             await self.rerun_done(page, before, "open")
 
-    async def rerun_done(self, page, before: int, name: str) -> float:
+    async def rerun_done(self, page, before: tuple[int, int], name: str) -> float | None:
         """Waits until a run caused by the action has finished on the server and the page has drawn
-        it; returns when the server finished it (perf_counter)."""
+        it; returns the server's time for it (request sent -> run finished), seconds."""
         timeout_ms = STEP_TIMEOUT_MS.get(name, DEFAULT_TIMEOUT_MS)
         deadline = time.monotonic() + timeout_ms / 1000
-        while len(self.finish_times) <= before:
+        finished, sent = before
+        while len(self.finish_times) <= finished:
             if time.monotonic() > deadline:
                 raise PlaywrightTimeout(f"{name}: no script run finished within {timeout_ms / 1000:.0f} s")
             await asyncio.sleep(0.05)
         await page.wait_for_selector(IDLE, timeout=timeout_ms)
-        return self.finish_times[before]
+        return self.finish_times[finished] - self.sent_times[sent] if len(self.sent_times) > sent else None
 
     def record(self, name: str, seconds: float | None, error: str | None = None, server: float | None = None) -> None:
         """`seconds` until the result is on the page; `server` until the server had finished the run."""
@@ -190,11 +198,11 @@ class Learner:
         await self.open(page, "tokenizers_lab", "lab-1", "tokenizers")
         sentence = f"{self.rng.choice(SENTENCES)} {self.rng.randint(1, 999)}"
         box = page.locator(".st-key-tok_text textarea")
-        before = len(self.finish_times)
+        before = self.mark()
         start = time.perf_counter()
         await box.fill(sentence)
         await box.press("Control+Enter")
-        served = await self.rerun_done(page, before, "tokenizers") - start
+        served = await self.rerun_done(page, before, "tokenizers")
         await page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
         self.record("tokenizers", time.perf_counter() - start, server=served)
 
@@ -202,11 +210,11 @@ class Learner:
         await self.open(page, "inference_spaces", "conversational", "chat")
         box = page.locator(".st-key-chat_input textarea")
         messages = await page.locator('[data-testid="stChatMessage"]').count()  # earlier turns stay
-        before = len(self.finish_times)
+        before = self.mark()
         start = time.perf_counter()
         await box.fill(self.rng.choice(QUESTIONS))
         await box.press("Enter")
-        served = await self.rerun_done(page, before, "chat") - start
+        served = await self.rerun_done(page, before, "chat")
         await page.wait_for_function("(n) => document.querySelectorAll('[data-testid=stChatMessage]').length >= n + 2",
                                      arg=messages, timeout=DEFAULT_TIMEOUT_MS)
         self.record("chat", time.perf_counter() - start, server=served)
@@ -214,22 +222,22 @@ class Learner:
     async def sentiment(self, page) -> None:
         await self.open(page, "transformers_pipelines", "nlp", "sentiment")
         box = page.locator(".st-key-sent_text textarea")
-        before = len(self.finish_times)
+        before = self.mark()
         start = time.perf_counter()
         await box.fill(f"{self.rng.choice(REVIEWS)} ({self.rng.randint(1, 999)})")
         await box.press("Control+Enter")
-        served = await self.rerun_done(page, before, "sentiment") - start
+        served = await self.rerun_done(page, before, "sentiment")
         await page.locator(".st-key-sent_scores").wait_for(timeout=DEFAULT_TIMEOUT_MS)
         self.record("sentiment", time.perf_counter() - start, server=served)
 
     async def viewer(self, page) -> None:
         await self.open(page, "datasets_lab", "viewer", "viewer")
         box = page.locator(".st-key-ds_view_search input")
-        before = len(self.finish_times)
+        before = self.mark()
         start = time.perf_counter()
         await box.fill(self.rng.choice(SEARCHES))
         await box.press("Enter")
-        served = await self.rerun_done(page, before, "viewer") - start
+        served = await self.rerun_done(page, before, "viewer")
         await page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
         self.record("viewer", time.perf_counter() - start, server=served)
 
@@ -238,11 +246,11 @@ class Learner:
         await self.choose(page, page.locator(".st-key-metric_kind").get_by_role(
             "radio", name=translate(LANG, "metric_kind_translation")), "aria-checked")
         box = page.locator(".st-key-metric_tr_predictions textarea")
-        before = len(self.finish_times)
+        before = self.mark()
         start = time.perf_counter()
         await box.fill(f"{self.rng.choice(PREDICTIONS)} {self.rng.randint(1, 99)}")
         await box.press("Control+Enter")
-        served = await self.rerun_done(page, before, "evaluate") - start
+        served = await self.rerun_done(page, before, "evaluate")
         await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=DEFAULT_TIMEOUT_MS)
         self.record("evaluate", time.perf_counter() - start, server=served)
 
@@ -487,6 +495,9 @@ def print_report(report: dict) -> None:
         kinds[f"{sample['step']}: {kind}"] = kinds.get(f"{sample['step']}: {kind}", 0) + 1
     for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1]):
         print(f"  error x{count}: {kind}")
+    late = sum(1 for sample in report["errors"] if sample["error"].startswith("timeout"))
+    print(f"errors the learner would see (exceptions, dropped connections, console errors): "
+          f"{len(report['errors']) - late}; steps unfinished at the timeout: {late}")
     tracebacks: dict[str, int] = {}
     for line in report["server_tracebacks"]:
         tracebacks[line] = tracebacks.get(line, 0) + 1
