@@ -5,12 +5,11 @@ explains itself when a task cannot run offline.
 """
 from __future__ import annotations
 
-import threading
-
 import pandas as pd
 import streamlit as st
 
 from lib import charts
+from lib.turns import TurnQueue
 from lib.i18n import current_lang, t, translate
 from lib.ui import share
 from lib.ui.model_picker import lab_intro
@@ -81,7 +80,7 @@ def generation_lab() -> None:
 
 # --- chat -----------------------------------------------------------------------------------
 
-_GENERATING = threading.Lock()  # one answer at a time on a 2-core laptop; others wait their turn
+_ANSWERING = TurnQueue()  # one answer at a time on a 2-core laptop; the others wait in line, first come first served
 
 
 def chat_lab() -> None:
@@ -110,9 +109,7 @@ def chat_lab() -> None:
             conversation = ([{"role": "system", "content": system}] if system.strip() else []) + messages
             with st.chat_message("assistant"), learner_errors():
                 waiting = st.empty()
-                if _GENERATING.locked():
-                    waiting.caption(t("chat_waiting"))
-                with _GENERATING:
+                with _ANSWERING.turn(lambda ahead: waiting.caption(t("chat_waiting", ahead=ahead))):
                     waiting.empty()
                     stream = generation.stream_chat(conversation)  # drops the oldest turns if too long
                     st.write_stream(stream)
