@@ -256,6 +256,7 @@ class Learner:
 
     async def run(self) -> None:
         context = await self.browser.new_context(viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)  # Playwright's 30 s for a click is short for a starved browser
         page = await context.new_page()
         page.on("websocket", self.watch_socket)
         page.on("console", lambda message: self.console.append(message.text)
