@@ -32,7 +32,6 @@ NEEDS_PACK = {"perplexity": "smollm2-135m-instruct", "embedding_similarity": "mu
 HUB_METRICS = [name for name in METRICS if name != "embedding_similarity"]  # same name on the Hub
 
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-_load_lock = one_load_at_a_time()  # evaluate imports transformers: not beside another load
 
 
 def path(name: str) -> Path:
@@ -50,7 +49,7 @@ def load(name: str) -> Any:
     lock files on disk, which is faster and leaves nothing behind.
     """
     folder = path(name)
-    with _load_lock:  # evaluate's module cache is set up on disk: one loader at a time
+    with one_load_at_a_time():  # evaluate imports transformers and sets up its module cache on disk
         import evaluate
         import evaluate.config
 

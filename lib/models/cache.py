@@ -8,9 +8,11 @@ drops the least recently used one when a new model would not fit.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,12 +78,18 @@ _LOADING = threading.RLock()
 UNDERTHESEA = threading.Lock()
 
 
-def one_load_at_a_time() -> threading.RLock:
+@contextmanager
+def one_load_at_a_time() -> Iterator[None]:
     """The process-wide load lock, for a heavy first load outside the cache (evaluate modules,
     bundled datasets): datasets' hashing reads `transformers` attributes whenever transformers is
     imported, and failed on a half-imported one ("module 'transformers' has no attribute
-    'PreTrainedTokenizerBase'") while another learner's model was loading."""
-    return _LOADING
+    'PreTrainedTokenizerBase'") while another learner's model was loading. Code that imports
+    transformers without the lock (a chat's streamer, a page's code) can still be half-way through
+    it: importing it here waits for that import to finish (Python's per-module import lock)."""
+    with _LOADING:
+        if "transformers" in sys.modules:
+            import transformers  # noqa: F401
+        yield
 
 
 @dataclass

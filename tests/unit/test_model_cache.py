@@ -111,3 +111,25 @@ def test_job_outputs_keep_only_the_newest_few(tmp_path, monkeypatch):
     made = [jobs.output_dir("hhf-test-") for _ in range(jobs.KEEP_OUTPUTS + 3)]
     left = sorted(str(p) for p in tmp_path.glob("hhf-test-*"))
     assert len(left) == jobs.KEEP_OUTPUTS and made[-1] in left
+
+
+def test_the_load_lock_waits_for_a_transformers_import_that_another_thread_started():
+    """What datasets' hashing met in the 30-learner load test: transformers in sys.modules but
+    not yet set up by the thread importing it. In a fresh interpreter, one thread imports it and
+    the other, as soon as the name appears, takes the load lock and must then find it whole."""
+    import subprocess
+    import sys
+
+    from lib.models.pack import ROOT
+
+    script = """
+import sys, threading, time
+from lib.models.cache import one_load_at_a_time
+threading.Thread(target=lambda: __import__("transformers"), daemon=True).start()
+while "transformers" not in sys.modules:
+    time.sleep(0.0005)
+with one_load_at_a_time():
+    print(hasattr(sys.modules["transformers"], "PreTrainedTokenizerBase"))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "True", result.stderr[-2000:]
