@@ -84,7 +84,7 @@ def one_load_at_a_time() -> Iterator[None]:
     bundled datasets): datasets' hashing reads `transformers` attributes whenever transformers is
     imported, and failed on a half-imported one ("module 'transformers' has no attribute
     'PreTrainedTokenizerBase'") while another learner's model was loading. Code that imports
-    transformers without the lock (a chat's streamer, a page's code) can still be half-way through
+    transformers without the lock (a page's or a helper's own import) can still be half-way through
     it: importing it here waits for that import to finish (Python's per-module import lock)."""
     with _LOADING:
         if "transformers" in sys.modules:
@@ -120,7 +120,7 @@ class ModelCache:
                 self._entries.move_to_end(key)
                 return self._entries[key].value
             key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with _LOADING, key_lock:  # one loader per key; other sessions asking for it wait here
+        with one_load_at_a_time(), key_lock:  # one loader per key; other sessions asking for it wait here
             with self._lock:
                 if key in self._entries:
                     self._entries.move_to_end(key)

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts
-from lib.turns import TurnQueue
 from lib.i18n import current_lang, t, translate
+from lib.turns import TurnQueue
 from lib.ui import share
 from lib.ui.model_picker import lab_intro
 from lib.ui.widgets import (chart, AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, md_literal, notices, show_code,

@@ -42,7 +42,7 @@ def _store():
 
 def sync_with_browser(on_home: bool) -> None:
     """Called by Home.py at the end of every run: the first runs of a session restore what this
-    browser saved, later runs save the progress whenever it changed. One mount per run."""
+    browser saved, later runs save the progress whenever it changed."""
     with st.sidebar:
         _sync(on_home)
 
