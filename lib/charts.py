@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import plotly.graph_objects as go
 
@@ -265,25 +266,28 @@ def radar(profiles: dict[str, dict[str, float]]) -> go.Figure:
 
 
 def flow_diagram(nodes: list[dict], edges: list[dict], colours: dict[str, str] | None = None) -> go.Figure:
-    """Boxes (x, y on a 0..1 grid, label, hover text) joined by labelled arrows: a training pipeline."""
+    """Boxes (x, y on a 0..1 grid, label, hover text) joined by labelled arrows: a training pipeline.
+    Labels wrap inside their box; an edge's label sits at `at` along it (default halfway), so labels
+    of crossing edges can be moved apart."""
     at = {node["id"]: (node["x"], node["y"]) for node in nodes}
     figure = go.Figure()
     for edge in edges:
         (x0, y0), (x1, y1) = at[edge["source"]], at[edge["target"]]
         figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                              arrowhead=3, arrowwidth=1.5, arrowcolor="#9CA3AF", standoff=38, startstandoff=38)
+                              arrowhead=3, arrowwidth=1.5, arrowcolor="#9CA3AF", standoff=46, startstandoff=46)
         if edge.get("label"):
-            figure.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=edge["label"], showarrow=False,
-                                  font={"size": 11, "color": "#6B7280"}, yshift=10)
+            share = edge.get("at", 0.5)
+            figure.add_annotation(x=x0 + share * (x1 - x0), y=y0 + share * (y1 - y0), text=edge["label"],
+                                  showarrow=False, font={"size": 11, "color": "#6B7280"}, yshift=9)
     figure.add_scatter(x=[n["x"] for n in nodes], y=[n["y"] for n in nodes], mode="markers+text",
-                       text=[n["label"] for n in nodes], textposition="middle center",
+                       text=["<br>".join(textwrap.wrap(n["label"], 12)) for n in nodes], textposition="middle center",
                        hovertext=[n.get("hover", "") for n in nodes], hoverinfo="text",
-                       marker={"size": 70, "symbol": "square", "opacity": 0.9,
+                       marker={"size": 88, "symbol": "square", "opacity": 0.9,
                                "color": [(colours or {}).get(n.get("kind"), "#DBEAFE") for n in nodes]},
                        textfont={"size": 12, "color": "#111827"})
-    figure.update_layout(xaxis={"visible": False, "range": [-0.12, 1.12]}, yaxis={"visible": False, "range": [0, 1]},
+    figure.update_layout(xaxis={"visible": False, "range": [-0.1, 1.1]}, yaxis={"visible": False, "range": [-0.05, 1.05]},
                          showlegend=False)
-    return _compact(figure, 380)
+    return _compact(figure, 460)
 
 
 def progress_treemap(rows: list[dict], root: str, hover: dict[str, str]) -> go.Figure:

@@ -54,10 +54,11 @@ STAGES = [
 EDGES = [
     {"source": "pretraining", "target": "sft", "label": {"vi": "mô hình nền", "en": "base model"}},
     {"source": "sft", "target": "reward_model", "label": {"vi": "khởi tạo", "en": "initialises"}},
-    {"source": "sft", "target": "ppo", "label": {"vi": "chính sách ban đầu", "en": "starting policy"}},
+    {"source": "sft", "target": "ppo", "label": {"vi": "chính sách ban đầu", "en": "starting policy"}, "at": 0.32},
     {"source": "reward_model", "target": "ppo", "label": {"vi": "điểm thưởng", "en": "rewards"}},
     {"source": "sft", "target": "grpo", "label": {"vi": "chính sách ban đầu", "en": "starting policy"}},
-    {"source": "reward_model", "target": "grpo", "label": {"vi": "hoặc hàm thưởng viết tay", "en": "or a hand-written reward function"}},
+    {"source": "reward_model", "target": "grpo", "label": {"vi": "hoặc hàm thưởng viết tay", "en": "or a hand-written reward function"},
+     "at": 0.62},
     {"source": "sft", "target": "dpo", "label": {"vi": "chính sách + mô hình tham chiếu", "en": "policy + reference model"}},
     {"source": "ppo", "target": "aligned", "label": {"vi": "", "en": ""}},
     {"source": "grpo", "target": "aligned", "label": {"vi": "", "en": ""}},
@@ -90,7 +91,7 @@ def pipeline(lang: str = "vi") -> dict:
     nodes = [{**{k: v for k, v in s.items() if k not in ("label", "learns")}, "label": s["label"][lang],
               "learns": s["learns"][lang], "data_label": DATA_KINDS[s["data"]][lang] if s["data"] else ""}
              for s in STAGES]
-    edges = [{"source": e["source"], "target": e["target"], "label": e["label"][lang]} for e in EDGES]
+    edges = [{**e, "label": e["label"][lang]} for e in EDGES]
     return {"nodes": nodes, "edges": edges}
 
 

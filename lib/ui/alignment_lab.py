@@ -7,7 +7,7 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t
 from lib.ui import jobs
-from lib.ui.widgets import chart, show_code
+from lib.ui.widgets import chart, data_table, show_code
 
 PLOTLY = {"displaylogo": False}
 KIND_COLOURS = {"raw_text": "#E5E7EB", "demonstrations": "#BBF7D0", "preference_pairs": "#FDE68A",
@@ -23,7 +23,9 @@ def trl_lab() -> None:
     flow = explain.pipeline(lang)
     nodes = [{**node, "kind": node["data"], "hover": f"{node['learns']}<br>{node['data_label']}"} for node in flow["nodes"]]
     chart(st, charts.flow_diagram(nodes, flow["edges"], KIND_COLOURS), config=PLOTLY, key="trl_flow")
-    st.dataframe(pd.DataFrame(explain.methods(lang)), hide_index=True)
+    methods_table = pd.DataFrame(explain.methods(lang)).fillna({"trl": "—"}).rename(columns={"label": "method"})
+    data_table(st, methods_table[["method", "trl", "data_label", "reward_model", "reference_model",
+                                  "generates_while_training", "models_in_memory", "runs_here"]])
     methods = {m: t(f"trl_method_{m}") for m in ("sft", "dpo")}
     method = st.radio(t("trl_method"), list(methods), format_func=methods.get,
                       horizontal=True, key="trl_method")

@@ -8,7 +8,7 @@ from lib import charts
 from lib.environment import hub_offline
 from lib.i18n import current_lang, read, t
 from lib.sections import page
-from lib.ui.widgets import chart, learner_errors, show_code
+from lib.ui.widgets import chart, data_table, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
 ANY = "—"
@@ -40,8 +40,8 @@ def explorer_lab() -> None:
     counts = table["main_task"].value_counts()
     chart(right, charts.category_bars(list(counts.index), list(counts.values)), config=PLOTLY, key="hubx_tasks",
                        alt=t("hubx_tasks_alt"))
-    st.dataframe(table[["name", "hub_id", "year", "parameters", "family", "main_task", "licence", "languages"]],
-                 hide_index=True, column_config={"parameters": st.column_config.NumberColumn(format="localized")})
+    data_table(st, table[["name", "hub_id", "year", "parameters", "family", "main_task", "licence", "languages"]],
+               column_config={"parameters": st.column_config.NumberColumn(format="localized")})
     model_cards(chosen)
     _live_search()
 
@@ -90,8 +90,7 @@ def _live_search() -> None:
     if st.button(t("hubx_live_run"), icon="🔎", key="hubx_live_run"):
         with learner_errors(), st.spinner(t("working")):
             rows = catalogue.search_hub(text=text.strip() or None, task=None if task == ANY else task)
-            st.dataframe(pd.DataFrame([vars(row) for row in rows]), hide_index=True,
-                         column_config={"url": st.column_config.LinkColumn()})
+            data_table(st, pd.DataFrame([vars(row) for row in rows]), column_config={"url": st.column_config.LinkColumn()})
     show_code(catalogue.code_search(text=text.strip() or None, task=None if task == ANY else task))
 
 

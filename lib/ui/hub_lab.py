@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib import charts
 from lib.i18n import current_lang, t, translate
-from lib.ui.widgets import chart, AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, notices, show_code, upload_help
+from lib.ui.widgets import chart, data_table, AUDIO_TYPES, IMAGE_TYPES, filled, learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 ENTITY_COLOURS = {"PER": "#FDE68A", "LOC": "#BBF7D0", "ORG": "#BFDBFE", "MISC": "#FBCFE8"}
@@ -150,7 +150,7 @@ def _answer(task_id, model_id, text, labels, question, image_bytes, audio_bytes)
     elif task_id == "object-detection":
         boxes = hub.detect(model_id, image)
         st.image(hub.draw_boxes(image, boxes), alt=t("hub_input_image"))  # the table below lists the boxes
-        st.dataframe(pd.DataFrame([vars(box) for box in boxes]), hide_index=True)
+        data_table(st, pd.DataFrame([vars(box) for box in boxes]))
     elif task_id == "automatic-speech-recognition":
         from lib.audio_input import load_audio
 

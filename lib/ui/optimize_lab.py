@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.i18n import read, t
 from lib.ui import jobs
-from lib.ui.widgets import chart, learner_errors
+from lib.ui.widgets import chart, data_table, learner_errors
 
 PLOTLY = {"displaylogo": False}
 
@@ -30,14 +30,14 @@ def optimum_lab() -> None:
         with learner_errors(), st.spinner(t("working")):
             speech = ctranslate2_demo.compare(rounds=1)
             st.caption(t("opt_ct2_reference", text=speech.reference, seconds=speech.audio_seconds))
-            st.dataframe(pd.DataFrame(speech.rows).round(3), hide_index=True)
+            data_table(st, pd.DataFrame(speech.rows).round(3))
     st.code(ctranslate2_demo.code("int8"), language="python")
 
 
 def _onnx_result(comparison) -> None:
     from lib.optimize import onnx_export
 
-    st.dataframe(pd.DataFrame(comparison.rows).round(4), hide_index=True)
+    data_table(st, pd.DataFrame(comparison.rows).round(4))
     chart(st, onnx_export.figure(comparison, {
         "size_mb": t("opt_chart_size"), "latency_ms": t("opt_chart_latency"),
         "throughput_per_s": t("opt_chart_throughput"), "accuracy": t("opt_chart_accuracy")}),

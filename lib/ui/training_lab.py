@@ -7,7 +7,7 @@ import streamlit as st
 from lib import charts
 from lib.i18n import current_lang, read, t, translate
 from lib.ui import jobs
-from lib.ui.widgets import chart, filled, learner_errors, notices, show_code, upload_help
+from lib.ui.widgets import chart, data_table, filled, learner_errors, notices, show_code, upload_help
 
 PLOTLY = {"displaylogo": False}
 BASES = ["multilingual-e5-small", "all-minilm-l6-v2"]
@@ -243,8 +243,9 @@ def _compare_progress(job) -> None:
 
 def _compare_result(result) -> None:
     table = pd.DataFrame(result).T[["seconds", "accuracy", "f1_macro", "trainable", "total", "rss_growth_mb"]]
-    st.dataframe(table.round(3))
-    chart(st, charts.grouped_bars(["full", "LoRA"], {
+    methods = [t("train_method_full"), t("train_method_lora")]
+    data_table(st, table.round(3).set_axis(methods).rename_axis("method").reset_index())
+    chart(st, charts.grouped_bars(methods, {
         t("train_accuracy"): list(table["accuracy"]),
         t("lora_trainable_share"): list(table["trainable"] / table["total"])}, t("train_value")),
         config=PLOTLY, key="lora_compare_bars")

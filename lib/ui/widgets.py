@@ -33,6 +33,17 @@ def chart(container, figure, **options):
     return container.plotly_chart(figure, **options)
 
 
+def data_table(container, frame, **options):
+    """st.dataframe with headings in the learner's language (catalogue keys `col_<column>`): lib/
+    keeps English keys for its data, a Vietnamese learner should not read `size_mb` or `hub_id`.
+    A column_config keyed by the original column names follows the renaming."""
+    heading = {column: t(f"col_{column}") for column in frame.columns}
+    if "column_config" in options:
+        options["column_config"] = {heading.get(k, k): v for k, v in options["column_config"].items()}
+    options.setdefault("hide_index", True)
+    return container.dataframe(frame.rename(columns=heading), **options)
+
+
 def show_code(code: str, expanded: bool = False) -> None:
     """The minimal runnable Hugging Face code doing what the widget above just did."""
     with st.expander(t("show_code"), icon="🧑‍💻", expanded=expanded):

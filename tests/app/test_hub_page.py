@@ -25,6 +25,15 @@ def test_explorer_filters_models_and_explains_live_search_offline():
     assert translate("vi", "hubx_live_offline") in [i.value for i in at.info]
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_catalogue_table_has_headings_in_the_learners_language(lang):
+    at = open_page(PAGE, lang)
+    headings = list(at.dataframe[0].value.columns)
+    assert headings == [translate(lang, f"col_{c}") for c in
+                        ("name", "hub_id", "year", "parameters", "family", "main_task", "licence", "languages")]
+    assert "hub_id" not in headings
+
+
 def test_autotrain_tab_links_to_the_wizard():
     at = open_tab(open_page(PAGE, "en"), PAGE, "AutoTrain")
     assert not at.exception, problems(at)

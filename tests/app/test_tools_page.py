@@ -69,15 +69,18 @@ def test_optimum_compares_pytorch_onnx_and_int8():
     at.button(key="opt_job_start").click().run()
     at = wait_for_job(at, "opt_job", timeout=900)
     assert not at.exception, problems(at)
-    table = at.dataframe[0].value
-    assert list(table["backend"]) == ["pytorch-fp32", "onnx-fp32", "onnx-int8"]
-    assert table["size_mb"].iloc[2] < 0.5 * table["size_mb"].iloc[0]
+    table = at.dataframe[0].value.rename(columns=lambda heading: heading.lower())  # headings in English
+    assert list(table["version"]) == ["pytorch-fp32", "onnx-fp32", "onnx-int8"]
+    assert table["size (mb)"].iloc[2] < 0.5 * table["size (mb)"].iloc[0]
 
 
 def test_trl_tab_draws_the_pipeline_and_shows_the_sft_code():
     at = open_tab(open_page(PAGE, "vi"), PAGE, "TRL")
     assert not at.exception, problems(at)
     assert at.get("plotly_chart") and any("SFTTrainer" in c.value for c in at.code)
+    methods = at.dataframe[0].value  # the methods side by side, headed and named in Vietnamese
+    assert translate("vi", "col_reward_model") in methods.columns and "reward_model" not in methods.columns
+    assert "SFT (tinh chỉnh có giám sát)" in list(methods[translate("vi", "col_method")])
 
 
 @pytest.mark.pack
