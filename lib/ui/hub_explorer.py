@@ -62,6 +62,35 @@ def model_cards(chosen) -> None:
                 st.caption(t(f"hubx_pack_{model.pack['relation']}", component=model.pack["component"]))
             if model.url:
                 st.link_button(t("hubx_open"), model.url, icon="🤗")
+            if model.hub_id:
+                _today_on_the_hub(model)
+
+
+def _today_on_the_hub(model) -> None:
+    """The card's figures are fixed; downloads and likes change daily, so online the learner asks the
+    Hub itself (model_info). Offline the card says so and shows the call (st.code: an expander
+    cannot sit in the card's expander)."""
+    from lib.hub import catalogue
+
+    if hub_offline():
+        st.caption(t("hubx_info_offline"))
+    elif st.button(t("hubx_info_run"), icon="📡", key=f"hubx_info_{model.id}"):
+        with learner_errors(), st.spinner(t("working")):
+            info = catalogue.hub_model_info(model.hub_id)
+            facts = {t("col_downloads"): _count(info["downloads"]), t("col_likes"): _count(info["likes"]),
+                     t("col_last_modified"): info["last_modified"] or "—",
+                     t("hubx_info_created"): info["created_at"] or "—",
+                     t("hubx_info_files"): _count(info["files"]), t("anatomy_params"): _count(info["parameters"]),
+                     t("hubx_info_gated"): t("hubx_info_gated_no") if not info["gated"] else str(info["gated"]),
+                     t("hubx_col_licence"): info["licence"] or "—"}
+            st.table(pd.DataFrame({t("hubx_col_fact"): list(facts), t("hubx_col_value"): list(facts.values())}))
+            if info["parameters"] and model.parameters:
+                st.caption(t("hubx_info_parameters", hub=info["parameters"], card=model.parameters))
+    st.code(catalogue.code_info(model.hub_id), language="python")
+
+
+def _count(value) -> str:
+    return t("number", value=value) if isinstance(value, int) else "—"
 
 
 def area_cards(area: str):

@@ -34,6 +34,38 @@ def test_the_catalogue_table_has_headings_in_the_learners_language(lang):
     assert "hub_id" not in headings
 
 
+def test_a_card_shows_the_model_info_call_offline_and_todays_figures_online(monkeypatch):
+    from huggingface_hub import HfApi, constants
+    from huggingface_hub.hf_api import ModelInfo
+
+    at = open_page(PAGE, "vi")
+    assert translate("vi", "hubx_info_offline") in [c.value for c in at.caption]
+    assert any("model_info('vinai/phobert-base')" in c.value for c in at.code)
+    assert not [b for b in at.button if b.key and b.key.startswith("hubx_info_")]  # no button that cannot work
+
+    asked = []
+
+    def model_info(self, repo_id, **kwargs):  # what the Hub answers, without the network
+        asked.append(repo_id)
+        return ModelInfo(id=repo_id, downloads=4321, likes=87, lastModified="2025-01-02T03:04:05.000Z",
+                         createdAt="2020-03-01T00:00:00.000Z", tags=["license:mit"], gated=False,
+                         siblings=[{"rfilename": "config.json"}], safetensors={"parameters": {}, "total": 134998272})
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(HfApi, "model_info", model_info)
+    at = open_page(PAGE, "en")
+    at.selectbox(key="hubx_area").set_value("community").run()
+    at.button(key="hubx_info_phobert").click().run()
+    assert not at.exception, problems(at)
+    assert asked == ["vinai/phobert-base"]
+    facts = {row[translate("en", "hubx_col_fact")]: row[translate("en", "hubx_col_value")]
+             for table in at.table for row in table.value.to_dict("records") if translate("en", "hubx_col_fact") in row}
+    assert facts[translate("en", "col_downloads")] == "4,321" and facts[translate("en", "col_likes")] == "87"
+    assert facts[translate("en", "col_last_modified")] == "2025-01-02"
+    assert any("134,998,272" in c.value for c in at.caption)  # the Hub's count beside the card's
+
+
 def test_autotrain_tab_links_to_the_wizard():
     at = open_tab(open_page(PAGE, "en"), PAGE, "AutoTrain")
     assert not at.exception, problems(at)
