@@ -166,7 +166,7 @@ def _training_corpus() -> str | None:
 
 def train_lab() -> None:
     lang = current_lang()
-    st.subheader(t("train_title"))
+    st.subheader(t("tok_train_title"))
     st.markdown(read("labs/tokenizers/train.md"))
     corpus = _training_corpus()
     if corpus is None:
@@ -212,7 +212,7 @@ def _trained(result: training.TrainResult, train_lines: tuple[str, ...], held_ou
     st.markdown(t("train_sample"))
     st.html(pieces_html(token for token, _ in training.vocabulary_sample(result.tokenizer)))
     sentence = held_out[0][:300]
-    st.markdown(t("train_try", sentence=md_literal(sentence)))
+    st.markdown(t("tok_train_try", sentence=md_literal(sentence)))
     st.html(pieces_html(result.tokenizer.encode(sentence, add_special_tokens=False).tokens))
     with learner_errors():
         if st.toggle(t("train_sweep"), key="train_sweep"):
@@ -223,7 +223,7 @@ def _trained(result: training.TrainResult, train_lines: tuple[str, ...], held_ou
                                                                                 [p.tokens_per_syllable for p in points])},
                                         t("train_vocab"), t("tok_metric_tokens_per_syllable"), references),
                             config={"displaylogo": False}, key="train_sweep_chart")
-    st.download_button(t("train_download"), training.to_json(result.tokenizer), file_name="tokenizer.json",
+    st.download_button(t("tok_train_download"), training.to_json(result.tokenizer), file_name="tokenizer.json",
                        mime="application/json", icon="⬇️", key="train_download")
     show_code(result.code() + "\n" + training.loading_code("tokenizer.json", options.algorithm))
 

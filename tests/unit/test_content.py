@@ -3,9 +3,10 @@ import re
 import unicodedata
 
 import pytest
+import yaml
 
 from lib.i18n import CONTENT_DIR, content, content_files, glossary, leaf_words, prose_words, strings
-from lib.sections import AREAS, LANGS, PAGES, all_leaves
+from lib.sections import AREAS, LANGS, PAGES, ROOT, all_leaves
 
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 STRING_KEY_IN_CODE = re.compile(r"""\b(?:t\(|translate\([\w.]+(?:\(\))?(?: or "\w+")?,)\s*["']([a-z0-9_]+)["']""")
@@ -14,6 +15,28 @@ STRING_KEY_PREFIX_IN_CODE = re.compile(r"""\b(?:t\(|translate\(\s*lang,)\s*f["']
 STRING_KEY_AS_PROBLEM = re.compile(r"""(?:InputProblem\(|[([]\(|= \()\s*["']((?:text|image|audio|media|speech|zero_shot|chat|generation|hub|ds|metric|cli|spaces|train|trl)_[a-z0-9_]+)["']""")
 STRING_LITERAL = re.compile(r"""["']([a-z][a-z0-9_]*)["']""")
 STRING_KEY_AS_DEFAULT = re.compile(r"""["']([a-z0-9_]+_default(?:_[a-z0-9_]+)?)["']""")  # a widget's first value, in a table
+
+
+class _UniqueKeys(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping: plain YAML keeps the last one,
+    so a second `train_title` silently replaced the Tokenizers lab's heading with the Trainer's."""
+
+
+def _no_duplicates(loader, node, deep=False):
+    keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
+    repeated = sorted({key for key in keys if keys.count(key) > 1}, key=str)
+    if repeated:
+        raise yaml.constructor.ConstructorError(None, None, f"keys given twice: {repeated}", node.start_mark)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+@pytest.mark.parametrize("path", sorted(str(p.relative_to(ROOT)) for p in
+                                        [*CONTENT_DIR.rglob("*.yaml"), *(ROOT / "lib").rglob("*.yaml")]))
+def test_no_yaml_file_gives_a_key_twice(path):
+    yaml.load((ROOT / path).read_text(encoding="utf-8"), Loader=_UniqueKeys)
 
 
 def test_same_content_files_in_both_languages():
