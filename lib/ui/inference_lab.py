@@ -168,6 +168,7 @@ def digits_lab() -> None:
 def asr_lab() -> None:
     from lib.audio_input import load_audio
     from lib.inference import speech
+    from lib.models import registry
 
     if not lab_intro(t("asr_title"), "labs/inference/asr.md", "automatic-speech-recognition", key="asr_model"):
         return
@@ -196,20 +197,20 @@ def asr_lab() -> None:
 def tts_lab() -> None:
     from lib.audio_input import to_wav_bytes
     from lib.inference import speech
+    from lib.models import registry
 
-    if not lab_intro(t("tts_title"), "labs/inference/tts.md", "text-to-speech", key="tts_model"):
+    choice = lab_intro(t("tts_title"), "labs/inference/tts.md", "text-to-speech", key="tts_model")
+    if not choice:
         return
-    lang = current_lang()
-    voice = st.segmented_control(t("tts_voice"), ["vi", "en"], default=lang, key="tts_voice",
-                                 format_func=lambda code: translate(lang, f"tts_voice_{code}"))
-    text = st.text_area(t("tts_text"), value=translate(voice or "vi", "tts_default"), max_chars=2_000, key=f"tts_{voice}")
+    voice = registry.model(choice.id).languages[0]  # Piper's voice speaks English, espeak-ng's Vietnamese
+    text = st.text_area(t("tts_text"), value=translate(voice, "tts_default"), max_chars=2_000, key=f"tts_{voice}")
     if st.button(t("tts_button"), icon="🔊", key="tts_button") and filled(text):
         with learner_errors(), st.spinner(t("tts_working")):
-            samples, rate, speech_notices = speech.speak(text, voice or "vi")
+            samples, rate, speech_notices = speech.speak(text, voice)
             notices(speech_notices)
             st.audio(to_wav_bytes(samples, rate), format="audio/wav")
             st.caption(t("tts_result", seconds=len(samples) / rate))
-    show_code(speech.code_speak(voice or "vi"))
+    show_code(speech.code_speak(voice))
 
 
 # --- embeddings -----------------------------------------------------------------------------
@@ -217,7 +218,8 @@ def tts_lab() -> None:
 def embeddings_lab() -> None:
     from lib.inference import embeddings
 
-    if not lab_intro(t("emb_title"), "labs/inference/embeddings.md", "feature-extraction", key="emb_model"):
+    if not lab_intro(t("emb_title"), "labs/inference/embeddings.md", "feature-extraction", key="emb_model",
+                     runs=(embeddings.E5,)):  # the search and the map run e5; MiniLM would need its own corpus vectors
         return
     lang = current_lang()
     query = st.text_input(t("emb_query"), value=translate(lang, "emb_query_default"), max_chars=300,

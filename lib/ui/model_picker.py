@@ -17,11 +17,12 @@ def cached_hub_problem(model_id: str) -> str | None:
     return hub_problem(model_id)
 
 
-def model_picker(task_id: str, key: str) -> ModelChoice | None:
-    """Returns the learner's choice, or None (with a translated explanation) when nothing can run."""
+def model_picker(task_id: str, key: str, runs: tuple[str, ...] | None = None) -> ModelChoice | None:
+    """Returns the learner's choice, or None (with a translated explanation) when nothing can run.
+    `runs`: the offline models the widget can run (default: all of the task's)."""
     lang = current_lang()
     online = not hub_offline()
-    options = choices(task_id, online)
+    options = choices(task_id, online, lang, runs)
     note = registry.task_text(task_id, lang)["offline_note"]
     if not options and not online:
         st.info(t("picker_needs_hub", task=registry.task_text(task_id, lang)["title"]) + "\n\n" + note)
@@ -69,15 +70,16 @@ def runs_here(task_id: str, choice: ModelChoice) -> bool:
     return False
 
 
-def lab_intro(title: str, text_path: str, task_id: str, key: str) -> bool:
+def lab_intro(title: str, text_path: str, task_id: str, key: str,
+              runs: tuple[str, ...] | None = None) -> ModelChoice | None:
     """The top every model widget shares: its title, how to read it, and the model to run.
 
-    False when the widget has nothing more to do (offline with no pack model, or a Hub model
-    chosen, which has been run here already).
+    The offline model the widget should run, or None when it has nothing more to do (offline
+    with no pack model, or a Hub model chosen, which has been run here already).
     """
     from lib.i18n import read
 
     st.subheader(title)
     st.markdown(read(text_path))
-    choice = model_picker(task_id, key=key)
-    return choice is not None and runs_here(task_id, choice)
+    choice = model_picker(task_id, key=key, runs=runs)
+    return choice if choice is not None and runs_here(task_id, choice) else None

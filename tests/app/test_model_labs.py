@@ -70,11 +70,23 @@ def test_chat_answers_and_keeps_the_conversation():
     assert [m["role"] for m in messages] == ["user", "assistant"] and messages[1]["content"].strip()
 
 
-def test_speech_synthesis_plays_audio():
+def test_speech_synthesis_speaks_the_language_of_the_chosen_model():
     at = open_tab(open_page("inference_spaces", "vi"), "inference_spaces", "giọng nói")
+    assert at.selectbox(key="tts_model").value.id == "espeak-ng-vi"  # a Vietnamese page starts in Vietnamese
+    assert at.text_area(key="tts_vi").value == translate("vi", "tts_default")
     at.button(key="tts_button").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.get("audio")
+    assert at.get("audio") and any("espeak" in c.value for c in at.code)
+    at.selectbox(key="tts_model").set_value(next(o for o in at.selectbox(key="tts_model").options
+                                                 if "piper" in o)).run()
+    assert at.text_area(key="tts_en").value == translate("en", "tts_default")
+    assert any("piper" in c.value.lower() for c in at.code)  # the shown code follows the model
+
+
+def test_the_embeddings_picker_offers_only_the_model_the_lab_runs():
+    at = open_tab(open_page("inference_spaces", "en"), "inference_spaces", "Embeddings")
+    options = at.selectbox(key="emb_model").options  # as the learner reads them
+    assert len(options) == 1 and options[0].startswith("multilingual-e5-small")
 
 
 def test_online_a_hub_model_runs_on_the_learners_text_with_its_code(monkeypatch):
@@ -86,7 +98,7 @@ def test_online_a_hub_model_runs_on_the_learners_text_with_its_code(monkeypatch)
 
     hub_model = str(pack_dir() / "sentiment-e5-vi-en")
     monkeypatch.setattr(picker, "hub_problem", lambda model_id: None)
-    monkeypatch.setattr(picker, "choices", lambda task_id, online: choices(task_id, False) + [ModelChoice("hub", hub_model)])
+    monkeypatch.setattr(picker, "choices", lambda task_id, online, *order: choices(task_id, False, *order) + [ModelChoice("hub", hub_model)])
     picker.cached_hub_problem.clear()
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
     at = open_tab(open_page("transformers_pipelines", "en"), "transformers_pipelines", "(NLP)")

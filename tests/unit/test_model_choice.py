@@ -28,6 +28,17 @@ def test_online_adds_the_curated_hub_models_after_the_pack(pack_ready):
     assert "openai/whisper-tiny" in [c.id for c in offered if c.source == "hub"]
 
 
+def test_the_models_speaking_the_page_language_come_first_and_runs_keeps_what_the_widget_runs(pack_ready):
+    # text-to-speech: picking the model picks the voice, so a Vietnamese page starts with espeak-ng
+    assert [c.id for c in choice.choices("text-to-speech", False, "vi")] == ["espeak-ng-vi", "piper-en-us-joe"]
+    assert [c.id for c in choice.choices("text-to-speech", False, "en")] == ["piper-en-us-joe", "espeak-ng-vi"]
+    # the embeddings lab runs e5 only: MiniLM would be offered and silently ignored
+    assert [c.id for c in choice.choices("feature-extraction", False, "en")] == ["all-minilm-l6-v2",
+                                                                                "multilingual-e5-small"]
+    assert [c.id for c in choice.choices("feature-extraction", True, "en", runs=("multilingual-e5-small",))
+            if c.source != "hub"] == ["multilingual-e5-small"]
+
+
 def test_a_missing_pack_part_is_not_offered(monkeypatch):
     monkeypatch.setattr(choice, "status", lambda component: "missing")
     assert choice.choices("chat", online=False) == []
