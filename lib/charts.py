@@ -214,13 +214,18 @@ def parameter_treemap(nodes: list[dict], hover: str) -> go.Figure:
     return _compact(figure, 520)
 
 
-def params_by_year(table, params_title: str, year_title: str) -> go.Figure:
-    """Famous models by year and size (log scale), coloured by family: how fast models grew."""
+def params_by_year(table, params_title: str, year_title: str, family_names: dict[str, str] | None = None) -> go.Figure:
+    """Famous models by year and size (log scale), coloured by family: how fast models grew.
+    Names are written beside the points only when there are few (more overlap; hover shows them)."""
     figure = go.Figure()
+    labelled = len(table) <= 8
     for family, rows in table.groupby("family"):
-        figure.add_scatter(name=family, x=rows["year"], y=rows["params"], text=rows["name"], mode="markers+text",
-                           textposition="top center", marker={"size": 12})
-    figure.update_layout(xaxis_title=year_title, yaxis={"title": {"text": params_title}, "type": "log"})
+        figure.add_scatter(name=(family_names or {}).get(family, family), x=rows["year"], y=rows["params"],
+                           text=rows["name"], mode="markers+text" if labelled else "markers",
+                           textposition="top center", marker={"size": 12},
+                           hovertemplate="<b>%{text}</b><br>%{x}: %{y:,}<extra></extra>")
+    figure.update_layout(xaxis={"title": {"text": year_title}, "dtick": 1, "tickformat": "d"},
+                         yaxis={"title": {"text": params_title}, "type": "log"})
     return _compact(figure, 420)
 
 
@@ -238,7 +243,7 @@ def column_histogram(counts: list[int], edges: list[float], axis: str) -> go.Fig
 def category_bars(labels: list[str], counts: list[int]) -> go.Figure:
     """The most frequent values of a column (class labels, categories), largest first."""
     figure = go.Figure(go.Bar(x=counts, y=[str(label)[:30] for label in labels], orientation="h",
-                              marker_color="#059669", text=counts, textposition="auto"))
+                              marker_color="#059669", text=counts, textposition="auto", textangle=0))
     figure.update_layout(yaxis={"autorange": "reversed", "type": "category"})
     return _compact(figure, 60 + 24 * len(labels))
 

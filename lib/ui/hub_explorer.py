@@ -7,8 +7,8 @@ import streamlit as st
 from lib import charts
 from lib.environment import hub_offline
 from lib.i18n import current_lang, read, t
-from lib.sections import page
-from lib.ui.widgets import chart, data_table, learner_errors, show_code
+from lib.sections import leaves_of_page, page
+from lib.ui.widgets import chart, data_table, family_names, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
 ANY = "—"
@@ -20,11 +20,13 @@ def explorer_lab() -> None:
     st.subheader(t("hubx_title"))
     st.markdown(read("labs/hub/explorer.md"))
     columns = st.columns(4)
-    area = columns[0].selectbox(t("hubx_area"), [ANY, "nlp", "vision", "speech", "multimodal", "community"],
-                                key="hubx_area")
+    lang = current_lang()
+    areas = {leaf.id: leaf.title[lang] for leaf in leaves_of_page("model_hub") if leaf.id != "autotrain"}
+    families = family_names(sorted({m.family for m in catalogue.models()}))
+    area = columns[0].selectbox(t("hubx_area"), [ANY, *areas], key="hubx_area", format_func=lambda a: areas.get(a, a))
     task = columns[1].selectbox(t("hubx_task"), [ANY, *catalogue.tasks()], key="hubx_task")
-    family = columns[2].selectbox(t("hubx_family"), [ANY, *sorted({m.family for m in catalogue.models()})],
-                                  key="hubx_family")
+    family = columns[2].selectbox(t("hubx_family"), [ANY, *families], key="hubx_family",
+                                  format_func=lambda f: families.get(f, f))
     language = columns[3].selectbox(t("hubx_language"), [ANY, *catalogue.languages()], key="hubx_language")
     text = st.text_input(t("hubx_search"), max_chars=100, key="hubx_text")
     chosen = catalogue.filter_models(*(None if v == ANY else v for v in (area, task, family, language)),
@@ -35,11 +37,12 @@ def explorer_lab() -> None:
     table = catalogue.table(chosen)
     left, right = st.columns([3, 2])
     known = table.dropna(subset=["parameters"]).rename(columns={"parameters": "params"})
-    chart(left, charts.params_by_year(known, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
+    chart(left, charts.params_by_year(known, t("anatomy_params"), t("anatomy_year"), families), config=PLOTLY,
                       key="hubx_years", alt=t("hubx_years_alt"))
     counts = table["main_task"].value_counts()
     chart(right, charts.category_bars(list(counts.index), list(counts.values)), config=PLOTLY, key="hubx_tasks",
                        alt=t("hubx_tasks_alt"))
+    table["family"] = table["family"].map(families)
     data_table(st, table[["name", "hub_id", "year", "parameters", "family", "main_task", "licence", "languages"]],
                column_config={"parameters": st.column_config.NumberColumn(format="localized")})
     model_cards(chosen)

@@ -21,8 +21,8 @@ def optimum_lab() -> None:
     jobs.panel("opt_job", t("opt_run"), lambda on_event, stop: onnx_export.compare(threads=1), _onnx_result,
                lambda job: st.caption(t("opt_running")) if job.running else None, t("train_busy"))
     code = onnx_export.code(".cache/pack/sentiment-e5-vi-en")
-    for tab, name in zip(st.tabs(["export", "quantize", "run", "optimum"]), ["export", "quantize", "run", "optimum"],
-                         strict=True):
+    steps = ["export", "quantize", "run", "optimum"]
+    for tab, name in zip(st.tabs([t(f"opt_step_{name}") for name in steps]), steps, strict=True):
         tab.code(code[name], language="python")
     st.markdown(f"#### {t('opt_ct2_title')}")
     st.caption(t("opt_ct2_text"))

@@ -10,7 +10,7 @@ from lib.i18n import current_lang, read, t, translate
 from lib.models import registry
 from lib.ui.hub_lab import score_chart, show_entities
 from lib.ui.model_picker import lab_intro, model_picker, runs_here
-from lib.ui.widgets import chart, filled, learner_errors, show_code
+from lib.ui.widgets import chart, family_names, filled, learner_errors, show_code
 
 PLOTLY = {"displaylogo": False}
 
@@ -127,8 +127,8 @@ def anatomy_lab() -> None:
         chart(st, charts.parameter_treemap(anatomy.parameter_tree(model_key or keys[0]), t("anatomy_hover")),
                         config=PLOTLY, key="anatomy_tree", alt=t("anatomy_tree_alt", model=summary["name"]))
         table = pd.DataFrame([anatomy.summary(k) for k in keys]).rename(columns={"total_params": "params"})
-        chart(st, charts.params_by_year(table, t("anatomy_params"), t("anatomy_year")), config=PLOTLY,
-                        key="anatomy_years", alt=t("anatomy_years_alt"))
+        chart(st, charts.params_by_year(table, t("anatomy_params"), t("anatomy_year"), family_names(set(table["family"]))),
+              config=PLOTLY, key="anatomy_years", alt=t("anatomy_years_alt"))
         show_code(anatomy.anatomy_code(model_key or keys[0]))
 
 

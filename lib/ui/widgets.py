@@ -44,6 +44,11 @@ def data_table(container, frame, **options):
     return container.dataframe(frame.rename(columns=heading), **options)
 
 
+def family_names(families) -> dict[str, str]:
+    """Architecture families (encoder, decoder, encoder-decoder, speech...) in the learner's language."""
+    return {family: t(f"anatomy_family_{family.replace('-', '_')}") for family in families}
+
+
 def show_code(code: str, expanded: bool = False) -> None:
     """The minimal runnable Hugging Face code doing what the widget above just did."""
     with st.expander(t("show_code"), icon="🧑‍💻", expanded=expanded):
