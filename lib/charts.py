@@ -215,18 +215,24 @@ def parameter_treemap(nodes: list[dict], hover: str) -> go.Figure:
 
 
 def params_by_year(table, params_title: str, year_title: str, family_names: dict[str, str] | None = None) -> go.Figure:
-    """Famous models by year and size (log scale), coloured by family: how fast models grew.
-    Names are written beside the points only when there are few (more overlap; hover shows them)."""
+    """Famous models by year and size (log scale), coloured by family: how fast models grew."""
+    return _by_year(table, "params", "family", params_title, year_title, family_names, 420)
+
+
+def _by_year(table, value: str, group: str, value_title: str, year_title: str, names: dict[str, str] | None,
+             height: int) -> go.Figure:
+    """Points by year and a log-scaled size, one colour per group (shown under `names`). Point names
+    are written beside the points only when there are few (more overlap); hovering always shows them."""
     figure = go.Figure()
     labelled = len(table) <= 8
-    for family, rows in table.groupby("family"):
-        figure.add_scatter(name=(family_names or {}).get(family, family), x=rows["year"], y=rows["params"],
-                           text=rows["name"], mode="markers+text" if labelled else "markers",
-                           textposition="top center", marker={"size": 12},
-                           hovertemplate="<b>%{text}</b><br>%{x}: %{y:,}<extra></extra>")
-    figure.update_layout(xaxis={"title": {"text": year_title}, "dtick": 1, "tickformat": "d"},
-                         yaxis={"title": {"text": params_title}, "type": "log"})
-    return _compact(figure, 420)
+    for key, rows in table.groupby(group):
+        figure.add_scatter(name=(names or {}).get(key, key), x=rows["year"], y=rows[value], text=rows["name"],
+                           mode="markers+text" if labelled else "markers", textposition="top center",
+                           marker={"size": 12}, hovertemplate="<b>%{text}</b><br>%{x}: %{y:,}<extra></extra>")
+    span = table["year"].max() - table["year"].min() if len(table) else 0
+    figure.update_layout(xaxis={"title": {"text": year_title}, "dtick": 1 if span <= 15 else None, "tickformat": "d"},
+                         yaxis={"title": {"text": value_title}, "type": "log"})
+    return _compact(figure, height)
 
 
 def column_histogram(counts: list[int], edges: list[float], axis: str) -> go.Figure:
@@ -248,15 +254,9 @@ def category_bars(labels: list[str], counts: list[int]) -> go.Figure:
     return _compact(figure, 60 + 24 * len(labels))
 
 
-def datasets_by_year(table, rows_title: str, year_title: str) -> go.Figure:
+def datasets_by_year(table, rows_title: str, year_title: str, modality_names: dict[str, str] | None = None) -> go.Figure:
     """Famous datasets by year and size (log scale), coloured by modality: how data grew."""
-    figure = go.Figure()
-    known = table.dropna(subset=["rows"])
-    for modality, rows in known.groupby("modality"):
-        figure.add_scatter(name=modality, x=rows["year"], y=rows["rows"], text=rows["name"], mode="markers+text",
-                           textposition="top center", marker={"size": 12})
-    figure.update_layout(xaxis_title=year_title, yaxis={"title": {"text": rows_title}, "type": "log"})
-    return _compact(figure, 440)
+    return _by_year(table.dropna(subset=["rows"]), "rows", "modality", rows_title, year_title, modality_names, 440)
 
 
 def radar(profiles: dict[str, dict[str, float]]) -> go.Figure:

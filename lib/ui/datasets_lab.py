@@ -286,7 +286,8 @@ def famous_lab(leaf: str):
                 st.markdown(f"#### {facts.name} ({facts.year})")
                 st.markdown(famous.text(facts.id, lang))
                 st.dataframe(pd.DataFrame([{t("ds_col_task"): ", ".join(facts.tasks),
-                                            t("ds_col_rows"): facts.rows, t("ds_col_size"): facts.size_gb,
+                                            t("ds_col_rows"): t("number", value=facts.rows) if facts.rows else "—",
+                                            t("ds_col_size"): t("number", value=facts.size_gb) if facts.size_gb else "—",
                                             t("ds_col_licence"): facts.licence,
                                             t("ds_col_languages"): ", ".join(facts.languages),
                                             t("ds_col_hub"): facts.hub_id or "—"}]), hide_index=True)
@@ -307,8 +308,12 @@ def compare_lab() -> None:
 
     st.subheader(t("ds_compare_title"))
     table = famous.comparison_table()
-    chart(st, charts.datasets_by_year(table, t("ds_col_rows"), t("anatomy_year")), config=PLOTLY,
-                    key="ds_compare_years", alt=t("ds_compare_alt"))
+    modalities = {m: t(f"ds_modality_{m.replace('-', '_')}") for m in set(table["modality"])}
+    chart(st, charts.datasets_by_year(table, t("ds_col_rows"), t("anatomy_year"), modalities), config=PLOTLY,
+          key="ds_compare_years", alt=t("ds_compare_alt"))
+    table = table.assign(modality=table["modality"].map(modalities),  # unsure figures are a dash, not "None"
+                         rows=[t("number", value=int(n)) if n == n else "—" for n in table["rows"]],
+                         size_gb=[t("number", value=g) if g == g else "—" for g in table["size_gb"]])
     st.dataframe(table.drop(columns=["id"]).rename(columns={
         "name": t("ds_col_name"), "modality": t("ds_col_modality"), "year": t("anatomy_year"),
         "rows": t("ds_col_rows"), "size_gb": t("ds_col_size"), "languages": t("ds_col_languages")}),

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import current_lang, t
 from lib.models.loader import PackMissing
 from lib.text_input import InputProblem
 
@@ -30,6 +30,9 @@ def chart(container, figure, **options):
                                          "chart_sunburst", "chart_radar", "chart_pie", "chart_other")}
         options["alt"] = describe(figure, {**words, "chart_axes": t("chart_axes"), "chart_series": t("chart_series")})
     options.setdefault("config", {"displaylogo": False})
+    # 1.234.567 and 0,5 on a Vietnamese page's axes and labels, as in its text (set both ways: a
+    # cached figure may be shared by sessions in both languages)
+    figure.update_layout(separators=",." if current_lang() == "vi" else ".,")
     return container.plotly_chart(figure, **options)
 
 

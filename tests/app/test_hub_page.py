@@ -1,4 +1,6 @@
 """The Model Hub page: the explorer's filters, charts and cards, offline."""
+import json
+
 import pytest
 
 from lib.i18n import translate
@@ -32,6 +34,9 @@ def test_the_catalogue_table_has_headings_in_the_learners_language(lang):
     assert headings == [translate(lang, f"col_{c}") for c in
                         ("name", "hub_id", "year", "parameters", "family", "main_task", "licence", "languages")]
     assert "hub_id" not in headings
+    # and the charts write numbers as the page does: 1.234,5 in Vietnamese, 1,234.5 in English
+    separators = {json.loads(c.proto.spec)["layout"]["separators"] for c in at.get("plotly_chart")}
+    assert separators == {",." if lang == "vi" else ".,"}
 
 
 def test_a_card_shows_the_model_info_call_offline_and_todays_figures_online(monkeypatch):
