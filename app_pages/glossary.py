@@ -21,7 +21,8 @@ share.seed("glossary_query", "q")  # a search result or a link from a lesson ope
 query = query_col.text_input(t("glossary_search"), placeholder=t("glossary_search_placeholder"), max_chars=200,
                              key="glossary_query")
 share.keep("q", query.strip())
-areas = area_col.multiselect(t("glossary_area"), options=list(area_names), format_func=area_names.get)
+areas = area_col.multiselect(t("glossary_area"), options=list(area_names), format_func=area_names.get,
+                             placeholder=t("glossary_area_placeholder"))
 found = search(rows, query, areas)
 
 st.caption(t("glossary_count", shown=len(found), total=len(rows)))

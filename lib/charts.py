@@ -1,6 +1,7 @@
 """Pure Plotly figure builders: data in, figure out (no Streamlit here)."""
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 
@@ -196,11 +197,25 @@ def scatter_2d(x, y, labels: list[str]) -> go.Figure:
 
 def heatmap(matrix, labels: list[str], title: str, x_labels: list[str] | None = None) -> go.Figure:
     """A labelled square (or rectangular) matrix: similarities, attention weights."""
-    short = [label[:24] for label in labels]
-    figure = go.Figure(go.Heatmap(z=matrix, x=[label[:24] for label in x_labels] if x_labels else short, y=short,
+    short = axis_labels(labels)
+    figure = go.Figure(go.Heatmap(z=matrix, x=axis_labels(x_labels) if x_labels else short, y=short,
                                   colorscale="Blues", colorbar={"title": {"text": title}}))
-    figure.update_layout(yaxis={"autorange": "reversed", "type": "category"}, xaxis={"type": "category"})
-    return _compact(figure, 440)
+    figure.update_layout(yaxis={"autorange": "reversed", "type": "category", "dtick": 1},
+                         xaxis={"type": "category", "dtick": 1})
+    return _compact(figure, max(320, min(900, 140 + 24 * len(short))))  # a readable row per label
+
+
+def axis_labels(labels: list[str], limit: int = 24) -> list[str]:
+    """Category labels Plotly shows as written: HTML-escaped (Plotly reads "<s>", a token, as
+    strike-through markup and draws nothing), cut with "…", and kept distinct (a category axis merges
+    equal labels, so a token seen twice would lose its row) with invisible zero-width spaces."""
+    out, seen = [], {}
+    for label in labels:
+        text = label if len(label) <= limit else label[:limit - 1] + "…"
+        text = html.escape(text, quote=False)
+        seen[text] = seen.get(text, -1) + 1
+        out.append(text + "\u200b" * seen[text])
+    return out
 
 
 def parameter_treemap(nodes: list[dict], hover: str) -> go.Figure:

@@ -145,9 +145,10 @@ def browse(frame: pd.DataFrame, labels: dict, code: str, key: str) -> None:
     left.number_input(t("ds_page"), 1, pages, key=f"{key}_page")
     middle.selectbox(t("ds_page_size"), PAGE_SIZES, key=f"{key}_size")
     right.download_button(t("ds_download_csv"), lambda: viewer.to_csv_bytes(view), file_name="view.csv",
-                          mime="text/csv", icon="⬇️", key=f"{key}_csv", on_click="ignore")
+                          mime="text/csv", icon="⬇️", key=f"{key}_csv", on_click="ignore", help=t("ds_download_help"))
     far.download_button(t("ds_download_parquet"), lambda: viewer.to_parquet_bytes(view), file_name="view.parquet",
-                        mime="application/octet-stream", icon="⬇️", key=f"{key}_parquet", on_click="ignore")
+                        mime="application/octet-stream", icon="⬇️", key=f"{key}_parquet", on_click="ignore",
+                        help=t("ds_download_help"))
     _column_cards(list(stats.values()), labels)
     search_code = (f"\n# search (accents folded as here: lib/datasets_lab/viewer.py)\n"
                    f"ds = ds.filter(lambda row: {query.strip()!r}.lower() in str(row).lower())\n"

@@ -47,7 +47,8 @@ def _classification() -> None:
     from lib.metrics import explore
 
     table = st.data_editor(pd.DataFrame(CLASSIFICATION_ROWS, columns=["reference", "prediction"]),
-                           num_rows="dynamic", key="metric_cls_table", hide_index=True)
+                           num_rows="dynamic", key="metric_cls_table", hide_index=True,
+                           column_config={c: st.column_config.TextColumn(t(f"col_{c}")) for c in ("reference", "prediction")})
     result = explore.classification(list(table["reference"].fillna("")), list(table["prediction"].fillna("")))
     for column, (name, value) in zip(st.columns(5), result.scores.items(), strict=True):
         column.metric(name, f"{value:.3f}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import current_lang, strings, t
 from lib.models.pack import COMPONENTS, provision, size_on_disk, status
 
 
@@ -14,13 +14,19 @@ def pack_table() -> pd.DataFrame:
         state = status(c)
         rows.append({
             t("pack_col_part"): c.id,
-            t("pack_col_source"): c.source,
+            t("pack_col_source"): _source(c),
             t("pack_col_licence"): c.licence,
             t("pack_col_packages"): ", ".join(c.packages),
             t("pack_col_state"): t(f"pack_state_{state}"),
             t("pack_col_size"): round(size_on_disk(c) / 1e6, 1) if state == "ready" else None,
         })
     return pd.DataFrame(rows)
+
+
+def _source(component) -> str:
+    """Where a part comes from: a Hub name stays as it is, the parts made here say so in the learner's language."""
+    name = component.id.replace("-", "_")
+    return t(f"pack_source_{name}") if f"pack_source_{name}" in strings(current_lang()) else component.source
 
 
 def pack_panel() -> None:

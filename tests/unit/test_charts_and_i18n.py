@@ -63,3 +63,15 @@ def test_every_chart_gets_a_text_alternative_in_the_learners_language():
     import plotly.graph_objects as go
 
     assert chart_builders.describe(go.Figure(), words) == "Biểu đồ."
+
+
+def test_heatmap_labels_survive_plotly_markup_repeats_and_length():
+    from lib import charts
+
+    labels = ["<s>", "▁the", "▁cat", "▁the", "</s>", "x" * 30]
+    shown = charts.axis_labels(labels)
+    assert shown[0] == "&lt;s&gt;" and shown[4] == "&lt;/s&gt;"  # Plotly draws "<s>" as markup, i.e. nothing
+    assert len(set(shown)) == len(labels)  # a repeated token keeps its own row on a category axis
+    assert shown[3].rstrip("\u200b") == shown[1] and shown[5].endswith("…") and len(shown[5]) == 24
+    assert list(charts.heatmap([[0.5] * 6] * 6, labels, "weight").data[0].y) == shown
+    assert charts.heatmap([[0.0] * 20] * 20, [str(i) for i in range(20)], "weight").layout.height == 140 + 24 * 20
