@@ -168,7 +168,6 @@ def digits_lab() -> None:
 def asr_lab() -> None:
     from lib.audio_input import load_audio
     from lib.inference import speech
-    from lib.models import registry
 
     if not lab_intro(t("asr_title"), "labs/inference/asr.md", "automatic-speech-recognition", key="asr_model"):
         return
