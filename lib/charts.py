@@ -111,10 +111,13 @@ def token_tax_bars(rows: list[dict], metrics: dict[str, str], languages: dict[st
             lang_rows = [r for r in rows if r["lang"] == lang and r[metric] is not None]
             figure.add_bar(name=label, x=[r["tokenizer"] for r in lang_rows], y=[round(r[metric], 2) for r in lang_rows],
                            marker_color=colours[lang], showlegend=column == 1, legendgroup=lang,
-                           text=[f"{r[metric]:.2f}" for r in lang_rows], textposition="auto", row=1, col=column)
-    figure.update_layout(barmode="group")
-    figure.update_xaxes(tickangle=-30)
-    return _compact(figure, 460)
+                           texttemplate="%{y:.2f}", textposition="outside", textangle=0, cliponaxis=False,
+                           textfont={"size": 11}, row=1, col=column)
+    figure.update_xaxes(tickangle=-45)
+    _compact(figure, 480)
+    # the legend above the panels: below them it sat on the slanted tokenizer names
+    figure.update_layout(barmode="group", legend={"orientation": "h", "y": 1.25, "x": 0}, margin={"t": 95})
+    return figure
 
 
 def pair_counts_bar(pairs: list[tuple[tuple[str, str], int]], winner: tuple[str, str], axis: str) -> go.Figure:
