@@ -22,14 +22,13 @@ class ModelChoice:
         return str(component(self.id).path) if self.source == "pack" else self.id  # a package loads itself
 
 
-def choices(task_id: str, online: bool, lang: str | None = None,
-            runs: tuple[str, ...] | None = None) -> list[ModelChoice]:
+def choices(task_id: str, online: bool, lang: str | None = None) -> list[ModelChoice]:
     """The pack's built models for the task first, then (online only) the curated Hub models.
 
-    `runs` keeps only the offline models the widget really runs (a picker must not offer one it
-    ignores); the offline models that speak `lang` come first, so they are the default choice.
+    The offline models that speak `lang` come first, so they are the default choice (on a
+    Vietnamese page, text-to-speech starts with the Vietnamese voice).
     """
-    offline = [m for m in registry.offline_models(task_id) if runs is None or m.id in runs]
+    offline = registry.offline_models(task_id)
     offline.sort(key=lambda m: lang is not None and lang not in m.languages and "multilingual" not in m.languages)
     picks = [ModelChoice("pack" if m.id in PACK_IDS else "package", m.id) for m in offline
              if m.id not in PACK_IDS or status(component(m.id)) == "ready"]  # packages ship their model

@@ -34,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             bar.update(1)
 
         results = provision(ids, force=args.force, deep=args.verify, report=report)
-    if results.get("multilingual-e5-small") in ("built", "ready"):
-        _embed_corpus()
+    _embed_corpus([i for i, state in results.items() if state in ("built", "ready")])
     total = sum(size_on_disk(component(i)) for i in ids)
     failed = [i for i, state in results.items() if state == "failed"]
     print(f"offline pack in {pack_dir()}: {len(results) - len(failed)}/{len(results)} parts ready, "
@@ -45,14 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def _embed_corpus() -> None:
+def _embed_corpus(ready: list[str]) -> None:
     """The semantic-search corpus embedded once here (a minute or more on a laptop), not on a
     learner's first search; later runs load the cached vectors in milliseconds."""
-    from lib.inference.embeddings import embed_passages
+    from lib.inference.embeddings import MODELS, embed_passages
 
-    start = time.perf_counter()
-    vectors = embed_passages()
-    print(f"  corpus embeddings          {len(vectors)} passages, {time.perf_counter() - start:.1f} s")
+    for model_id in (m for m in MODELS if m in ready):  # the encoders of the embeddings lab
+        start = time.perf_counter()
+        vectors = embed_passages(model_id)
+        print(f"  corpus embeddings          {len(vectors)} passages with {model_id}, {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

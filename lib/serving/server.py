@@ -651,7 +651,7 @@ def warm_up() -> None:
     from lib.inference import embeddings, generation, speech, text_tasks, vision
 
     text_tasks._sentiment_pipeline()
-    embeddings._e5()
+    embeddings.embed_texts(["warm up"])
     generation.model_and_tokenizer()
     vision._pipeline()
     speech.whisper_model()

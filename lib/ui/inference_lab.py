@@ -217,9 +217,10 @@ def tts_lab() -> None:
 def embeddings_lab() -> None:
     from lib.inference import embeddings
 
-    if not lab_intro(t("emb_title"), "labs/inference/embeddings.md", "feature-extraction", key="emb_model",
-                     runs=(embeddings.E5,)):  # the search and the map run e5; MiniLM would need its own corpus vectors
+    choice = lab_intro(t("emb_title"), "labs/inference/embeddings.md", "feature-extraction", key="emb_model")
+    if not choice:
         return
+    model_id = choice.id  # e5 by default; MiniLM shows what an English-only encoder makes of Vietnamese
     lang = current_lang()
     query = st.text_input(t("emb_query"), value=translate(lang, "emb_query_default"), max_chars=300,
                           key="emb_query")
@@ -229,7 +230,7 @@ def embeddings_lab() -> None:
     if not filled(query):
         return
     with learner_errors(), st.spinner(t("emb_working")):
-        hits = embeddings.search(query, top=5, lang=None if among in (None, "all") else among)
+        hits = embeddings.search(query, top=5, lang=None if among in (None, "all") else among, model_id=model_id)
         st.dataframe(pd.DataFrame([{t("emb_col_score"): round(score, 3), t("emb_col_lang"): passage.lang,
                                     t("emb_col_title"): passage.title, t("emb_col_text"): passage.text[:200] + "…"}
                                    for passage, score in hits]), hide_index=True)
@@ -241,10 +242,10 @@ def embeddings_lab() -> None:
         st.warning(t("emb_need_two"))
         return
     with learner_errors():
-        points = embeddings.projection_2d(lines)
+        points = embeddings.projection_2d(lines, model_id)
         left, right = st.columns(2)
         chart(left, charts.scatter_2d(points[:, 0], points[:, 1], lines), config=PLOTLY, key="emb_scatter")
-        chart(right, charts.heatmap(embeddings.similarity_matrix(lines), lines, t("emb_similarity")),
-                           config=PLOTLY, key="emb_heatmap")
-        show_code(embeddings.code_search(query) + "\n" + embeddings.code_similarity(lines))
+        chart(right, charts.heatmap(embeddings.similarity_matrix(lines, model_id), lines, t("emb_similarity")),
+              config=PLOTLY, key="emb_heatmap")
+        show_code(embeddings.code_search(query, model_id=model_id) + "\n" + embeddings.code_similarity(lines, model_id))
 

@@ -17,12 +17,11 @@ def cached_hub_problem(model_id: str) -> str | None:
     return hub_problem(model_id)
 
 
-def model_picker(task_id: str, key: str, runs: tuple[str, ...] | None = None) -> ModelChoice | None:
-    """Returns the learner's choice, or None (with a translated explanation) when nothing can run.
-    `runs`: the offline models the widget can run (default: all of the task's)."""
+def model_picker(task_id: str, key: str) -> ModelChoice | None:
+    """Returns the learner's choice, or None (with a translated explanation) when nothing can run."""
     lang = current_lang()
     online = not hub_offline()
-    options = choices(task_id, online, lang, runs)
+    options = choices(task_id, online, lang)
     note = registry.task_text(task_id, lang)["offline_note"]
     if not options and not online:
         st.info(t("picker_needs_hub", task=registry.task_text(task_id, lang)["title"]) + "\n\n" + note)
@@ -70,8 +69,7 @@ def runs_here(task_id: str, choice: ModelChoice) -> bool:
     return False
 
 
-def lab_intro(title: str, text_path: str, task_id: str, key: str,
-              runs: tuple[str, ...] | None = None) -> ModelChoice | None:
+def lab_intro(title: str, text_path: str, task_id: str, key: str) -> ModelChoice | None:
     """The top every model widget shares: its title, how to read it, and the model to run.
 
     The offline model the widget should run, or None when it has nothing more to do (offline
@@ -81,5 +79,5 @@ def lab_intro(title: str, text_path: str, task_id: str, key: str,
 
     st.subheader(title)
     st.markdown(read(text_path))
-    choice = model_picker(task_id, key=key, runs=runs)
+    choice = model_picker(task_id, key=key)
     return choice if choice is not None and runs_here(task_id, choice) else None

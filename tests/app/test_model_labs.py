@@ -83,10 +83,16 @@ def test_speech_synthesis_speaks_the_language_of_the_chosen_model():
     assert any("piper" in c.value.lower() for c in at.code)  # the shown code follows the model
 
 
-def test_the_embeddings_picker_offers_only_the_model_the_lab_runs():
-    at = open_tab(open_page("inference_spaces", "en"), "inference_spaces", "Embeddings")
-    options = at.selectbox(key="emb_model").options  # as the learner reads them
-    assert len(options) == 1 and options[0].startswith("multilingual-e5-small")
+def test_the_embeddings_lab_runs_the_model_the_picker_shows():
+    at = open_tab(open_page("inference_spaces", "vi"), "inference_spaces", "(embeddings)")
+    assert at.selectbox(key="emb_model").value.id == "multilingual-e5-small"  # the default reads Vietnamese
+    assert any("intfloat/multilingual-e5-small" in c.value for c in at.code)
+    e5_scores = [row for row in at.dataframe[0].value.iloc[:, 0]]
+    minilm = next(o for o in at.selectbox(key="emb_model").options if o.startswith("all-minilm-l6-v2"))
+    at.selectbox(key="emb_model").set_value(minilm).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("sentence-transformers/all-MiniLM-L6-v2" in c.value and "query: " not in c.value for c in at.code)
+    assert [row for row in at.dataframe[0].value.iloc[:, 0]] != e5_scores  # another model, other scores
 
 
 def test_online_a_hub_model_runs_on_the_learners_text_with_its_code(monkeypatch):

@@ -89,3 +89,29 @@ def test_code_snippets_run_offline(capsys):
     exec(compile(source, "similarity_snippet", "exec"), {})
     assert "tensor" in capsys.readouterr().out
     compile(embeddings.code_search("Newton và lực hấp dẫn"), "search_snippet", "exec")  # runs ~1 min: only compiled
+
+
+def test_minilm_has_its_own_corpus_vectors_and_reads_english_only():
+    """The lab's second encoder: no prefix, its own cached vectors, and the lesson it teaches."""
+    minilm = embeddings.MINILM
+    vectors = embeddings.embed_passages(minilm)
+    assert vectors.shape == (134, 384) and vectors is not embeddings.embed_passages()
+    assert embeddings._vectors_file(minilm) != embeddings._vectors_file() and embeddings._vectors_file(minilm).is_file()
+    assert embeddings.search("Why does Earth have seasons?", top=1, model_id=minilm)[0][0].title == "Why Earth has seasons"
+    vietnamese = "Tại sao Trái Đất có bốn mùa?"  # e5 finds the seasons passage first (test above); MiniLM does not
+    assert "Why Earth has seasons" not in [p.title for p, _ in embeddings.search(vietnamese, top=3, lang="en",
+                                                                                 model_id=minilm)]
+    cat_vi, cat_en, fuel_vi = "Con mèo ngủ trên ghế.", "The cat is sleeping on the chair.", "Giá xăng tăng mạnh."
+    matrix = embeddings.similarity_matrix([cat_vi, cat_en, fuel_vi], minilm)
+    assert matrix[0, 2] > matrix[0, 1]  # Vietnamese resembles Vietnamese more than its own translation
+
+
+def test_minilm_snippets_take_no_prefix_and_run_offline(capsys):
+    source = embeddings.code_similarity(["con mèo", "the cat"], embeddings.MINILM)
+    assert "query: " not in source and "sentence-transformers/all-MiniLM-L6-v2" in source
+    exec(compile(source.replace("sentence-transformers/all-MiniLM-L6-v2", str(pack_dir() / embeddings.MINILM)),
+                 "minilm_snippet", "exec"), {})
+    assert "tensor" in capsys.readouterr().out
+    search = embeddings.code_search("seasons", model_id=embeddings.MINILM)
+    assert "passage: " not in search and "embed([query])" in search
+    compile(search, "minilm_search", "exec")

@@ -28,15 +28,14 @@ def test_online_adds_the_curated_hub_models_after_the_pack(pack_ready):
     assert "openai/whisper-tiny" in [c.id for c in offered if c.source == "hub"]
 
 
-def test_the_models_speaking_the_page_language_come_first_and_runs_keeps_what_the_widget_runs(pack_ready):
+def test_the_models_speaking_the_page_language_come_first(pack_ready):
     # text-to-speech: picking the model picks the voice, so a Vietnamese page starts with espeak-ng
     assert [c.id for c in choice.choices("text-to-speech", False, "vi")] == ["espeak-ng-vi", "piper-en-us-joe"]
     assert [c.id for c in choice.choices("text-to-speech", False, "en")] == ["piper-en-us-joe", "espeak-ng-vi"]
-    # the embeddings lab runs e5 only: MiniLM would be offered and silently ignored
-    assert [c.id for c in choice.choices("feature-extraction", False, "en")] == ["all-minilm-l6-v2",
-                                                                                "multilingual-e5-small"]
-    assert [c.id for c in choice.choices("feature-extraction", True, "en", runs=("multilingual-e5-small",))
-            if c.source != "hub"] == ["multilingual-e5-small"]
+    # embeddings: the multilingual e5 first in both languages, MiniLM (English only) never first on a Vietnamese page
+    for lang in ("vi", "en"):
+        assert [c.id for c in choice.choices("feature-extraction", False, lang)] == ["multilingual-e5-small",
+                                                                                    "all-minilm-l6-v2"]
 
 
 def test_a_missing_pack_part_is_not_offered(monkeypatch):
