@@ -18,7 +18,7 @@ PALETTE = ("#FDE68A", "#BFDBFE", "#BBF7D0", "#FBCFE8", "#DDD6FE", "#FED7AA", "#A
 CHIP_CSS = "<style>" + "".join(f".hhf-chips .c{i}{{background:{colour}}}" for i, colour in enumerate(PALETTE)) + (
     ".hhf-chips{line-height:2.1}"
     ".hhf-chips>span{display:inline-block;margin:2px 1px;padding:1px 5px;border-radius:6px;color:#111827;"
-    "font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:0.92em;line-height:1.5;white-space:pre;"
+    "font-family:'Source Code Pro',ui-monospace,SFMono-Regular,Menlo,monospace;font-size:0.92em;line-height:1.5;white-space:pre;"
     "border:1px solid transparent}"
     ".hhf-chips>span.u{background:#FECACA;border:2px solid #DC2626}"
     ".hhf-chips>span.s{background:#F3F4F6;border:1px dashed #6B7280}"
