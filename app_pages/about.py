@@ -8,6 +8,7 @@ from lib.i18n import current_lang, leaf_words, read, t
 from lib.sections import AREAS, LANGS
 from lib.ui.lesson import page_header
 from lib.ui.pack_panel import pack_panel
+from lib.ui.widgets import chart
 
 lang = current_lang()
 page_header("about")
@@ -36,10 +37,8 @@ rows = [
     {"area": area.title[lang], "lang": code, "words": sum(words[code][leaf.key] for leaf in area.leaves)}
     for area in AREAS for code in LANGS
 ]
-st.plotly_chart(
-    words_by_area_bar(rows, {"vi": t("lang_vi"), "en": t("lang_en"), "words": t("about_words")}),
-    alt=t("about_content_alt"),
-)
+chart(st, words_by_area_bar(rows, {"vi": t("lang_vi"), "en": t("lang_en"), "words": t("about_words")}),
+      alt=t("about_content_alt"))
 leaf_count = sum(len(area.leaves) for area in AREAS)
 st.caption(t("about_content_caption", leaves=leaf_count,
              vi=sum(words["vi"].values()), en=sum(words["en"].values()),

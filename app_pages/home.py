@@ -6,6 +6,7 @@ from lib.i18n import current_lang, leaf_words, read, t
 from lib.sections import AREAS, page, page_of_node, pages_by_group
 from lib.ui import progress_ui
 from lib.ui.lesson import page_header
+from lib.ui.widgets import chart
 
 lang = current_lang()
 page_header("home")
@@ -20,8 +21,8 @@ if map_tab.open:
     with map_tab:
         st.caption(t("home_map_caption"))
         figure = ecosystem_sunburst(lang, t("home_map_root"), leaf_words(lang), t("home_map_hover"))
-        clicked = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="ecosystem_map",
-                                  config={"displaylogo": False}, alt=t("home_map_alt"))
+        clicked = chart(st, figure, on_select="rerun", selection_mode="points", key="ecosystem_map",
+                        alt=t("home_map_alt"))
         for point in clicked.selection["points"]:
             target = page_of_node(point.get("id", ""))
             if target:

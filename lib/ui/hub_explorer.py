@@ -56,9 +56,9 @@ def model_cards(chosen) -> None:
     for model in chosen:
         with st.expander(f"{model.name} · {model.year}", icon="🪪"):
             st.markdown(catalogue.card_text(model.id, lang))
-            facts = {t("hubx_col_hub"): model.hub_id or "—", t("hubx_col_licence"): model.licence or "—",
+            facts = {t("hubx_col_hub"): model.hub_id or "—", t("col_licence"): model.licence or "—",
                      t("anatomy_params"): t("number", value=model.parameters) if model.parameters else "—",
-                     t("hubx_col_tasks"): ", ".join(model.tasks), t("hubx_col_languages"): ", ".join(model.languages),
+                     t("hubx_col_tasks"): ", ".join(model.tasks), t("col_languages"): ", ".join(model.languages),
                      t("hubx_col_paper"): model.paper or "—"}
             st.table(pd.DataFrame({t("hubx_col_fact"): list(facts), t("hubx_col_value"): list(facts.values())}))
             if model.pack:
@@ -85,7 +85,7 @@ def _today_on_the_hub(model) -> None:
                      t("hubx_info_created"): info["created_at"] or "—",
                      t("hubx_info_files"): _count(info["files"]), t("anatomy_params"): _count(info["parameters"]),
                      t("hubx_info_gated"): t("hubx_info_gated_no") if not info["gated"] else str(info["gated"]),
-                     t("hubx_col_licence"): info["licence"] or "—"}
+                     t("col_licence"): info["licence"] or "—"}
             st.table(pd.DataFrame({t("hubx_col_fact"): list(facts), t("hubx_col_value"): list(facts.values())}))
             if info["parameters"] and model.parameters:
                 st.caption(t("hubx_info_parameters", hub=info["parameters"], card=model.parameters))
